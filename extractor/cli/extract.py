@@ -1,0 +1,5 @@
+"""CLI: extract (in progress)."""
+from __future__ import annotations
+import typer
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""

@@ -1,0 +1,283 @@
+"""Stage 1, load: PDF bytes → ``Document`` of pages and text lines (PyMuPDF).
+
+This is the only module that opens PDFs. It sniffs the bytes before handing them to
+MuPDF so that the common bad inputs (a text file, an HTML error page saved as ``.pdf``,
+an empty or truncated download) get a precise error instead of a parser message, and it
+translates every MuPDF exception into the ``ExtractorError`` tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pymupdf
+
+from .errors import (
+    CorruptPDF,
+    EmptyFile,
+    EncryptedPDF,
+    FileMissing,
+    NoTextLayer,
+    NotAPDF,
+    TooLarge,
+)
+from .models import Document, Line, Page, Table, TableCell
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Ligatures are expanded and whitespace kept; images are skipped (we never need them
+# and collecting them is the slowest part of "dict" extraction).
+_TEXT_FLAGS = (
+    pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_ITALIC_FONT = re.compile(r"italic|oblique", re.I)
+_MIN_TEXT_CHARS = 40  # below this for the whole document, there is no usable text layer
+
+# A hook for OCR: given a MuPDF page, return its lines (or None if OCR is unavailable).
+OcrHook = Callable[["pymupdf.Page", int], "list[Line] | None"]
+
+
+def read_source(source: str | Path | bytes, settings: Settings, name: str) -> bytes:
+    """Read the input's bytes, refusing missing, empty and oversized files."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise FileMissing("no such file", path=name)
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            raise TooLarge(
+                f"too large ({size / 1e6:.1f} MB > limit {settings.max_bytes / 1e6:.0f} MB)", path=name
+            )
+        data = path.read_bytes()
+    if len(data) > settings.max_bytes:
+        raise TooLarge(f"too large ({len(data) / 1e6:.1f} MB)", path=name)
+    if not data.strip():
+        raise EmptyFile("empty file (0 bytes)" if not data else "empty file (only whitespace)", path=name)
+    return data
+
+
+def sniff(data: bytes, name: str) -> None:
+    """Raise ``NotAPDF`` unless the bytes look like a PDF, naming what they look like."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered:
+        raise NotAPDF("not a PDF: it is an HTML page (an error page saved as .pdf?)", path=name)
+    if lowered.startswith((b"\x89png", b"\xff\xd8\xff", b"gif8")):
+        raise NotAPDF("not a PDF: it is an image", path=name)
+    if lowered.startswith(b"pk\x03\x04"):
+        raise NotAPDF("not a PDF: it is a ZIP/Office document", path=name)
+    if lowered.startswith(b"{\\rtf"):
+        raise NotAPDF("not a PDF: it is an RTF document", path=name)
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in head)
+    if printable > 0.95 * len(head):
+        raise NotAPDF("not a PDF: it is a text file (no %PDF- header)", path=name)
+    raise NotAPDF("not a PDF (no %PDF- header)", path=name)
+
+
+def open_pdf(data: bytes, name: str) -> pymupdf.Document:
+    """Open bytes with MuPDF, translating its errors and refusing locked/truncated files."""
+    pymupdf.TOOLS.mupdf_warnings(reset=True)
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises plain RuntimeError/FileDataError subclasses
+        raise CorruptPDF(f"corrupt PDF ({_short(exc)})", path=name) from exc
+    if doc.needs_pass and not doc.authenticate(""):
+        doc.close()
+        raise EncryptedPDF("encrypted: a password is needed to open it", path=name)
+    repaired = "repair" in pymupdf.TOOLS.mupdf_warnings().lower() or doc.is_repaired
+    if repaired and b"%%EOF" not in data[-4096:]:
+        doc.close()
+        raise CorruptPDF("corrupt PDF: the file is truncated (incomplete download?)", path=name)
+    if doc.page_count == 0:
+        doc.close()
+        raise EmptyFile("the PDF has no pages", path=name)
+    return doc
+
+
+def load_document(
+    source: str | Path | bytes,
+    *,
+    name: str,
+    settings: Settings | None = None,
+    ocr_hook: OcrHook | None = None,
+) -> Document:
+    """Load a PDF into a ``Document``; raise an ``InputError`` subclass for bad input."""
+    settings = settings or Settings()
+    data = read_source(source, settings, name)
+    sniff(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    doc = open_pdf(data, name)
+    try:
+        if doc.page_count > settings.max_pages:
+            raise TooLarge(f"too many pages ({doc.page_count} > limit {settings.max_pages})", path=name)
+        pages = _read_pages(doc, name, settings, ocr_hook)
+        meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
+        page_count = doc.page_count
+    finally:
+        doc.close()
+    if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
+        raise NoTextLayer("no text layer (a scanned document?); OCR is needed", path=name)
+    return Document(file=name, sha256=digest, page_count=page_count, pages=tuple(pages), pdf_metadata=meta)
+
+
+def _read_pages(
+    doc: pymupdf.Document, name: str, settings: Settings, ocr_hook: OcrHook | None
+) -> list[Page]:
+    pages: list[Page] = []
+    failures = 0
+    for index in range(doc.page_count):
+        try:
+            page = doc.load_page(index)
+            lines = page_lines(page, index + 1)
+            ocr = False
+            if ocr_hook is not None and _needs_ocr(lines, settings):
+                ocr_lines = ocr_hook(page, index + 1)
+                if ocr_lines is not None:
+                    lines, ocr = ocr_lines, True
+            pages.append(Page(index + 1, page.rect.width, page.rect.height, tuple(lines), ocr))
+        except Exception as exc:  # a broken page must not sink the whole document
+            failures += 1
+            log.warning("%s: page %d unreadable: %s", name, index + 1, _short(exc))
+            pages.append(Page(index + 1, 595.0, 842.0, ()))
+    if failures and failures == doc.page_count:
+        raise CorruptPDF("corrupt PDF: no page could be read", path=name)
+    return pages
+
+
+def _needs_ocr(lines: list[Line], settings: Settings) -> bool:
+    if settings.ocr == "never":
+        return False
+    if settings.ocr == "always":
+        return True
+    return sum(len(line.text) for line in lines) < 20
+
+
+def page_lines(page: pymupdf.Page, number: int) -> list[Line]:
+    """One ``Line`` per visual text line of a MuPDF page, in MuPDF's reading order."""
+    out: list[Line] = []
+    raw = page.get_text("dict", flags=_TEXT_FLAGS, sort=False)
+    for block_no, block in enumerate(raw["blocks"]):
+        if block.get("type", 0) != 0:
+            continue
+        for line in block["lines"]:
+            spans = line["spans"]
+            if not spans:
+                continue
+            text = "".join(s["text"] for s in spans)
+            if not text.strip():
+                continue
+            out.append(_make_line(text, spans, line["bbox"], number, block_no))
+    return _merge_same_baseline(out)
+
+
+def _make_line(text: str, spans: list[dict], bbox: Sequence[float], number: int, block_no: int) -> Line:
+    # The dominant style is the one carrying the most (non-blank) characters.
+    weight: dict[tuple[float, bool, bool, str], int] = {}
+    for s in spans:
+        n = len(s["text"].strip())
+        if not n:
+            continue
+        font = s.get("font", "")
+        flags = s.get("flags", 0)
+        bold = bool(flags & 16) or bool(_BOLD_FONT.search(font))
+        italic = bool(flags & 2) or bool(_ITALIC_FONT.search(font))
+        key = (round(s["size"], 1), bold, italic, font)
+        weight[key] = weight.get(key, 0) + n
+    size, bold, italic, font = max(weight, key=weight.__getitem__) if weight else (10.0, False, False, "")
+    x0, y0, x1, y1 = bbox
+    return Line(text=text, page=number, bbox=(x0, y0, x1, y1), size=size, bold=bold, italic=italic,
+                font=font, block=block_no)
+
+
+def _merge_same_baseline(lines: list[Line]) -> list[Line]:
+    """Join fragments MuPDF split on one visual line (e.g. a number and its text).
+
+    Word processors often place "9.1" and the paragraph text as separate blocks at the
+    same height; reading them as one line keeps the number with its text.
+    """
+    if len(lines) < 2:
+        return lines
+    merged: list[Line] = []
+    for line in lines:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and abs(prev.bbox[1] - line.bbox[1]) < 2.0
+            and abs(prev.bbox[3] - line.bbox[3]) < 2.5
+            and 0 <= line.bbox[0] - prev.bbox[2] < 60
+        ):
+            gap = " " if not prev.text.endswith(" ") and not line.text.startswith(" ") else ""
+            merged[-1] = Line(
+                text=prev.text + gap + line.text,
+                page=prev.page,
+                bbox=(prev.bbox[0], min(prev.bbox[1], line.bbox[1]), line.bbox[2], max(prev.bbox[3], line.bbox[3])),
+                size=max(prev.size, line.size) if len(line.text.strip()) > len(prev.text.strip()) else prev.size,
+                bold=prev.bold if len(prev.text.strip()) >= len(line.text.strip()) else line.bold,
+                italic=prev.italic,
+                font=prev.font,
+                block=prev.block,
+            )
+        else:
+            merged.append(line)
+    return merged
+
+
+def read_tables(source: str | Path | bytes, pages: Sequence[int]) -> list[Table]:
+    """Ruled tables on the given 1-based pages only (PyMuPDF ``find_tables``).
+
+    Called after the recommendations section has been located, so the cost of table
+    detection is paid on a handful of pages, not the whole report.
+    """
+    if not pages:
+        return []
+    try:
+        doc = pymupdf.open(stream=source, filetype="pdf") if isinstance(source, (bytes, bytearray)) else pymupdf.open(source)
+    except Exception:  # already validated by load_document; be defensive anyway
+        return []
+    tables: list[Table] = []
+    try:
+        if doc.needs_pass:
+            doc.authenticate("")
+        for number in pages:
+            if not 1 <= number <= doc.page_count:
+                continue
+            page = doc.load_page(number - 1)
+            try:
+                found = page.find_tables()
+            except Exception as exc:  # table finder failures degrade to "no table"
+                log.debug("find_tables failed on page %d: %s", number, exc)
+                continue
+            for tab in found.tables:
+                tables.append(_convert_table(tab, number))
+    finally:
+        doc.close()
+    return tables
+
+
+def _convert_table(tab: object, number: int) -> Table:
+    texts = tab.extract()  # type: ignore[attr-defined]
+    rows: list[tuple[TableCell | None, ...]] = []
+    for row_obj, row_text in zip(tab.rows, texts):  # type: ignore[attr-defined]
+        cells: list[TableCell | None] = []
+        for cell_bbox, text in zip(row_obj.cells, row_text):
+            if cell_bbox is None:
+                cells.append(None)
+            else:
+                cells.append(TableCell(text=text or "", bbox=tuple(cell_bbox)))  # type: ignore[arg-type]
+        rows.append(tuple(cells))
+    return Table(page=number, bbox=tuple(tab.bbox), rows=tuple(rows))  # type: ignore[attr-defined]
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]

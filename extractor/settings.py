@@ -1,0 +1,51 @@
+"""One dataclass holding every tunable of an extraction run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+OCR_MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Options for :func:`extractor.extract`.
+
+    ``max_bytes``/``max_pages`` guard against enormous inputs; ``ocr`` chooses when
+    pages without a text layer are OCR'd; ``agencies`` is an extra registry CSV that
+    extends or overrides the bundled one; ``keep_names`` turns anonymisation off.
+    """
+
+    ocr: str = "auto"
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 5000
+    agencies: Path | None = None
+    keep_names: bool = False
+    fuzzy_min_score: float = 88.0
+    fuzzy_margin: float = 4.0
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
+        if self.max_bytes <= 0 or self.max_pages <= 0:
+            raise ValueError("max_bytes and max_pages must be positive")
+
+    @classmethod
+    def resolve(cls, value: Settings | dict[str, Any] | None = None, **overrides: Any) -> Settings:
+        """Accept ``None``, a dict of field values or a ``Settings``; apply overrides."""
+        if value is None:
+            base = cls()
+        elif isinstance(value, Settings):
+            base = value
+        elif isinstance(value, dict):
+            names = {f.name for f in fields(cls)}
+            unknown = set(value) - names
+            if unknown:
+                raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+            base = cls(**value)
+        else:
+            raise TypeError(f"settings must be a Settings, dict or None, not {type(value).__name__}")
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        return replace(base, **overrides) if overrides else base
