@@ -1,0 +1,177 @@
+"""Build the sample corpus: samples/specs/*.json -> samples/*.pdf and golden/*.json.
+
+Usage::
+
+    python scripts/make_samples.py                 # rebuild every sample and golden
+    python scripts/make_samples.py manchester-2016 # rebuild some
+    python scripts/make_samples.py --goldens       # rewrite goldens from specs only
+    python scripts/make_samples.py --check         # rebuild into a temp dir and compare
+
+The spec is the source of truth. Goldens are derived from the spec (plus the page count
+of the built PDF) and never from the extractor. reportlab PDFs are byte-reproducible;
+LibreOffice PDFs embed a fresh document id, so ``--check`` compares their text instead
+(see docs/SAMPLES.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pymupdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sampledoc import render_docx, render_rl  # noqa: E402
+from sampledoc.spec import build_blocks, golden_from_spec, load_spec, toc_entries  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "samples" / "specs"
+log = logging.getLogger("make_samples")
+FIXED_PDF_DATE = "D:20240101090000Z"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def heading_pages(pdf: Path, headings: list[str]) -> tuple[dict[str, int], int]:
+    """Page (1-based) where each contents entry's heading first appears after the contents."""
+    with pymupdf.open(pdf) as doc:
+        texts = [[_norm(line) for line in page.get_text("text").splitlines() if line.strip()] for page in doc]
+        total = doc.page_count
+    found: dict[str, int] = {}
+    for head in headings:
+        key = _norm(head)
+        for exact in (True, False):  # "7. Conclusions" must not match "7. Conclusions and ..."
+            for number in range(3, total + 1):
+                lines = texts[number - 1]
+                joined = [a + " " + b for a, b in zip(lines, lines[1:], strict=False)]
+                if any(line == key or (not exact and line.startswith(key)) for line in lines + joined):
+                    found[head] = number
+                    break
+            if head in found:
+                break
+    return found, total
+
+
+def soffice_convert(docx_files: list[Path], outdir: Path) -> None:
+    """Convert .docx files to PDF with one LibreOffice run (own profile dir, so no clash)."""
+    profile = Path(tempfile.gettempdir()) / "dhr-samples-lo-profile"
+    cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+           "--outdir", str(outdir), *map(str, docx_files)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+
+
+def fix_pdf_metadata(pdf: Path, spec: dict) -> None:
+    """Give a LibreOffice PDF fixed dates and the spec's title and author."""
+    tmp = pdf.with_suffix(".tmp.pdf")
+    with pymupdf.open(pdf) as doc:
+        meta = dict(doc.metadata or {})
+        meta.update(title=spec["metadata"]["title"], author=spec["cover"]["author"],
+                    creationDate=FIXED_PDF_DATE, modDate=FIXED_PDF_DATE)
+        doc.set_metadata(meta)
+        doc.save(tmp, garbage=3, deflate=True, no_new_id=True)
+    tmp.replace(pdf)
+
+
+def build(specs: list[dict], outdir: Path, golden_dir: Path | None) -> None:
+    """Build PDFs (two or three passes so contents page numbers are right) and goldens."""
+    state = {s["name"]: {"pages": {}, "total": 0} for s in specs}
+    blocks = {s["name"]: build_blocks(s) for s in specs}
+    pending = list(specs)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        for _ in range(4):
+            if not pending:
+                break
+            docx_batch = []
+            for spec in pending:
+                name = spec["name"]
+                if spec["producer"] == "reportlab":
+                    render_rl.render(spec, blocks[name], state[name]["pages"], state[name]["total"], outdir / f"{name}.pdf")
+                else:
+                    path = tmpdir / f"{name}.docx"
+                    render_docx.render(spec, blocks[name], state[name]["pages"], path)
+                    docx_batch.append(path)
+            if docx_batch:
+                soffice_convert(docx_batch, tmpdir)
+                for path in docx_batch:
+                    shutil.move(str(path.with_suffix(".pdf")), outdir / f"{path.stem}.pdf")
+            still = []
+            for spec in pending:
+                name = spec["name"]
+                pages, total = heading_pages(outdir / f"{name}.pdf", toc_entries(blocks[name]) + spec.get("contents", {}).get("extra", []))
+                if pages != state[name]["pages"] or total != state[name]["total"]:
+                    still.append(spec)
+                state[name] = {"pages": pages, "total": total}
+            pending = still
+        if pending:
+            log.warning("contents page numbers did not settle for %s", [s["name"] for s in pending])
+    for spec in specs:
+        name = spec["name"]
+        missing = set(toc_entries(blocks[name])) - set(state[name]["pages"])
+        if missing:
+            log.warning("%s: headings not found in PDF: %s", name, sorted(missing))
+        if spec["producer"] != "reportlab":
+            fix_pdf_metadata(outdir / f"{name}.pdf", spec)
+        if golden_dir is not None:
+            write_golden(spec, state[name]["total"], golden_dir)
+
+
+def write_golden(spec: dict, pages: int, golden_dir: Path) -> None:
+    golden = golden_from_spec(spec, pages)
+    (golden_dir / f"{spec['name']}.json").write_text(json.dumps(golden, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def pdf_text(pdf: Path) -> list[str]:
+    with pymupdf.open(pdf) as doc:
+        return [page.get_text("text") for page in doc]
+
+
+def check(specs: list[dict]) -> int:
+    """Rebuild into a temp dir; reportlab must match byte for byte, LibreOffice by text."""
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        build(specs, Path(tmp), None)
+        for spec in specs:
+            name = f"{spec['name']}.pdf"
+            old, new = ROOT / "samples" / name, Path(tmp) / name
+            same = old.read_bytes() == new.read_bytes() if spec["producer"] == "reportlab" else pdf_text(old) == pdf_text(new)
+            if not same:
+                bad += 1
+                log.error("%s differs from a fresh build", name)
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="spec names to build (default: all)")
+    parser.add_argument("--goldens", action="store_true", help="rewrite goldens from specs only")
+    parser.add_argument("--check", action="store_true", help="rebuild in a temp dir and compare")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    paths = sorted(SPECS.glob("*.json"))
+    specs = [load_spec(p) for p in paths if not args.names or p.stem in args.names]
+    if args.check:
+        return check(specs)
+    if args.goldens:
+        for spec in specs:
+            with pymupdf.open(ROOT / "samples" / f"{spec['name']}.pdf") as doc:
+                write_golden(spec, doc.page_count, ROOT / "golden")
+        return 0
+    build(specs, ROOT / "samples", ROOT / "golden")
+    for spec in specs:
+        log.info("built %s", spec["name"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

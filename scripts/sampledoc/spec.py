@@ -1,0 +1,233 @@
+"""Turn a declarative sample spec into producer-neutral blocks, and into its golden.
+
+The spec (``samples/specs/<name>.json``) is the source of truth: it lists every
+recommendation as printed (id, text, sub-points, raw addressee) plus the canonical
+addressee written by hand. ``golden_from_spec`` derives the expected output from it
+alone, so a golden can never be copied from the extractor. ``build_blocks`` turns the
+same spec into a list of blocks (headings, paragraphs, bullets, tables) that both PDF
+producers lay out.
+
+Text-joining rule for goldens (documented in docs/SAMPLES.md): the recommendation's text
+and then each sub-point, in order, joined with single spaces; bullet glyphs are dropped;
+letter labels such as ``a)`` are part of the printed sub-point and are kept; whitespace
+is collapsed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .prose import Prose
+
+Block = dict[str, Any]
+
+REC_SECTION_KINDS = {"recs"}
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """Read one spec file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def norm_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def rec_text(rec: dict[str, Any]) -> str:
+    """The golden text of one recommendation: text then sub-points, single-spaced."""
+    parts = [rec["text"], *rec.get("sub", [])]
+    return norm_ws(" ".join(parts))
+
+
+def iter_recs(spec: dict[str, Any]):
+    """This report's own recommendations in reading order (never repeats or quotes)."""
+    for section in spec["body"]:
+        if section["kind"] in REC_SECTION_KINDS:
+            for item in section["items"]:
+                if "text" in item:
+                    yield item
+
+
+def golden_from_spec(spec: dict[str, Any], pages: int) -> dict[str, Any]:
+    """The expected extraction for one sample, derived from its spec only."""
+    recs = [
+        {
+            "id": rec.get("id"),
+            "text": rec_text(rec),
+            "addressed_to": list(rec["canon"]),
+            "addressed_to_raw": rec["raw"],
+        }
+        for rec in iter_recs(spec)
+    ]
+    meta = spec["metadata"]
+    return {
+        "file": f"{spec['name']}.pdf",
+        "pages": pages,
+        "metadata": {
+            "title": meta["title"],
+            "csp": meta["csp"],
+            "published": meta["published"],
+            "year_of_death": meta["year_of_death"],
+        },
+        "recommendations": recs,
+    }
+
+
+# --------------------------------------------------------------------------- blocks
+def _heading(text: str, level: int = 1, toc: bool = True, page_break: bool = False) -> Block:
+    return {"t": "heading", "text": text, "level": level, "toc": toc, "break": page_break}
+
+
+def _para(text: str, num: str | None = None, **kw: Any) -> Block:
+    return {"t": "para", "text": text, "num": num, **kw}
+
+
+def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> list[Block]:
+    text = rec.get(text_key) or rec["text"]
+    glyph = rec.get("sub_glyph", "•")
+    out: list[Block] = []
+    if layout == "label":
+        out.append({"t": "label", "text": rec.get("label") or f"Recommendation {rec['id']}"})
+        out.append(_para(text))
+    elif layout == "bare_label":
+        out.append({"t": "label", "text": "Recommendation"})
+        out.append(_para(text))
+    elif layout == "bullets":
+        out.append({"t": "bullet", "text": text, "level": 1, "glyph": "•"})
+    else:  # numbered
+        out.append(_para(text, num=rec.get("id")))
+    for sub in rec.get("sub", []):
+        out.append({"t": "bullet", "text": sub, "level": 2 if layout == "bullets" else 1, "glyph": glyph})
+    if rec.get("addr_line"):
+        out.append(_para(rec["addr_line"], indent=1))
+    return out
+
+
+def _cell_text(rec: dict[str, Any], text_key: str = "text") -> list[str]:
+    text = rec.get(text_key) or rec["text"]
+    glyph = rec.get("sub_glyph", "•")
+    return [text, *[(f"{glyph} {s}" if glyph else s) for s in rec.get("sub", [])]]
+
+
+def _table_blocks(section: dict[str, Any], prose: Prose, text_key: str = "text") -> list[Block]:
+    """A recommendations table: simple (No./Recommendation/Addressed to) or Home Office."""
+    shape = section["layout"]
+    if shape == "ho_table":
+        header = section.get("columns") or [
+            "Recommendation", "Scope of recommendation", "Action to take", "Lead agency",
+            "Key milestones achieved", "Target date", "Date of completion and outcome",
+        ]
+    else:
+        header = section.get("columns") or ["No.", "Recommendation", "Addressed to"]
+    rows: list[Any] = []
+    for item in section["items"]:
+        if "theme" in item:
+            rows.append({"theme": item["theme"]})
+            continue
+        if "text" not in item:
+            continue
+        lead = None if item.get("merge_up") else [item.get("lead_cell", item["raw"])]
+        if shape == "ho_table":
+            body = _cell_text(item, text_key)
+            if item.get("id"):
+                body[0] = f"{item['id']} {body[0]}"
+            rows.append([
+                body, [item.get("scope", "Local")], [item.get("action") or prose.action()], lead,
+                [item.get("milestone") or prose.milestone()], [item.get("target") or prose.target_date()],
+                [item.get("done", "")],
+            ])
+        else:
+            rows.append([[item.get("id") or ""], _cell_text(item, text_key), lead])
+    widths = section.get("widths") or ([0.3, 0.09, 0.17, 0.13, 0.13, 0.09, 0.09] if shape == "ho_table" else None)
+    return [{"t": "table", "header": header, "rows": rows, "widths": widths,
+             "font_size": section.get("font_size")}]
+
+
+def _section_blocks(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[Block]:
+    kind = section["kind"]
+    if section.get("items") == "from_recs":  # an executive summary repeating the list
+        section = dict(section, items=list(iter_recs(spec)))
+    brk = section.get("break", True)
+    out: list[Block] = []
+    if section.get("heading"):
+        out.append(_heading(section["heading"], section.get("level", 1), section.get("toc", True), brk))
+    if kind == "chapter":
+        num = section.get("number")
+        paras = list(section.get("text", []))
+        while len(paras) < section.get("paras", 0):
+            paras.append(prose.paragraph(section.get("topic", "analysis")))
+        subs = section.get("subheadings", [])
+        every = max(1, len(paras) // (len(subs) + 1)) if subs else 0
+        for i, text in enumerate(paras, 1):
+            if subs and i > 1 and (i - 1) % every == 0 and (i - 1) // every <= len(subs):
+                out.append(_heading(subs[(i - 1) // every - 1], 2, section.get("sub_toc", False)))
+            out.append(_para(text, num=f"{num}.{i}" if num and section.get("numbered", True) else None))
+    elif kind == "findings":
+        num = section.get("number")
+        style = section.get("style", "numbered")
+        for i in range(1, section.get("count", 6) + 1):
+            text = prose.finding(i)
+            if style == "label":
+                out.append({"t": "label", "text": f"{section.get('label', 'Key finding')} {i}"})
+                out.append(_para(text))
+            else:
+                out.append(_para(text, num=f"{num}.{i}" if num else f"{i}."))
+            out.append(_para(prose.paragraph("analysis", (2, 3))))
+    elif kind in ("recs", "exec_recs", "action_plan"):
+        text_key = "exec_text" if kind == "exec_recs" else ("ap_text" if kind == "action_plan" else "text")
+        for text in section.get("intro", []):
+            out.append(_para(text))
+        layout = section["layout"]
+        if layout in ("table", "ho_table"):
+            out.extend(_table_blocks(section if kind != "action_plan" else _ap_section(section, spec), prose, text_key))
+        else:
+            for item in section["items"]:
+                if "heading" in item:
+                    out.append(_heading(item["heading"], item.get("level", 2), item.get("toc", False)))
+                elif "subheading" in item:
+                    out.append({"t": "label", "text": item["subheading"]})
+                elif "para" in item:
+                    out.append(_para(item["para"]))
+                elif "text" in item:
+                    out.extend(_rec_blocks(item, layout, text_key))
+        for text in section.get("outro", []):
+            out.append(_para(text))
+    elif kind == "earlier_review":
+        for text in section.get("intro", []):
+            out.append(_para(text))
+        for item in section["items"]:
+            out.append({"t": "label", "text": item["label"]})
+            out.append(_para(item["text"], italic=True))
+            out.append(_para(item.get("comment") or prose.paragraph("analysis", (2, 3))))
+    elif kind == "glossary":
+        out.append({"t": "table", "header": section.get("columns", ["Abbreviation", "Meaning"]),
+                    "rows": [[[a], [b]] for a, b in section["terms"]], "widths": [0.25, 0.75]})
+    elif kind == "text":
+        for text in section.get("text", []):
+            out.append(_para(text))
+    return out
+
+
+def _ap_section(section: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """An action-plan appendix repeats this report's recommendations in a table."""
+    copy = dict(section)
+    copy["items"] = [dict(r, merge_up=False) for r in iter_recs(spec)]
+    return copy
+
+
+def build_blocks(spec: dict[str, Any]) -> list[Block]:
+    """All blocks of the report body (after the cover and contents)."""
+    meta = spec["metadata"]
+    cover = spec["cover"]
+    prose = Prose(spec.get("seed", 1), cover["victim"], cover["perpetrator"], meta["csp"], meta["year_of_death"])
+    blocks: list[Block] = []
+    for section in spec["body"]:
+        blocks.extend(_section_blocks(section, prose, spec))
+    return blocks
+
+
+def toc_entries(blocks: list[Block]) -> list[str]:
+    return [b["text"] for b in blocks if b["t"] == "heading" and b.get("toc")]
