@@ -193,11 +193,12 @@ def match_rows(golden: list[Recommendation], predicted: list[Recommendation]) ->
 
 
 def short_diff(old: str, new: str, width: int = 60) -> str:
-    """The first differing stretch of two texts, as ``…old… → …new…``."""
+    """The first differing stretch of two texts (with a word of context), as ``'old' → 'new'``."""
     a, b = old.split(), new.split()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag != "equal":
-            lo, hi = " ".join(a[i1:i2])[:width], " ".join(b[j1:j2])[:width]
+            lo = " ".join(a[max(0, i1 - 1) : i2 + 1])[:width]  # one word of context each side
+            hi = " ".join(b[max(0, j1 - 1) : j2 + 1])[:width]
             return f"'{lo}' → '{hi}'"
     return "(whitespace only)"
 

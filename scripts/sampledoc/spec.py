@@ -146,68 +146,91 @@ def _table_blocks(section: dict[str, Any], prose: Prose, text_key: str = "text")
              "font_size": section.get("font_size")}]
 
 
+def _chapter(section: dict[str, Any], prose: Prose) -> list[Block]:
+    """Numbered narrative paragraphs (4.1, 4.2 …) with optional subheadings."""
+    out: list[Block] = []
+    num = section.get("number")
+    paras = list(section.get("text", []))
+    while len(paras) < section.get("paras", 0):
+        paras.append(prose.paragraph(section.get("topic", "analysis")))
+    subs = section.get("subheadings", [])
+    every = max(1, len(paras) // (len(subs) + 1)) if subs else 0
+    for i, text in enumerate(paras, 1):
+        if subs and i > 1 and (i - 1) % every == 0 and (i - 1) // every <= len(subs):
+            out.append(_heading(subs[(i - 1) // every - 1], 2, section.get("sub_toc", False)))
+        out.append(_para(text, num=f"{num}.{i}" if num and section.get("numbered", True) else None))
+    return out
+
+
+def _findings(section: dict[str, Any], prose: Prose) -> list[Block]:
+    """Numbered key findings or lessons: look like recommendations, are not."""
+    out: list[Block] = []
+    num = section.get("number")
+    for i in range(1, section.get("count", 6) + 1):
+        text = prose.finding(i)
+        if section.get("style", "numbered") == "label":
+            out.append({"t": "label", "text": f"{section.get('label', 'Key finding')} {i}"})
+            out.append(_para(text))
+        else:
+            out.append(_para(text, num=f"{num}.{i}" if num else f"{i}."))
+        out.append(_para(prose.paragraph("analysis", (2, 3))))
+    return out
+
+
+def _recs(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[Block]:
+    """A recommendations list (own, executive-summary repeat or action-plan repeat)."""
+    kind = section["kind"]
+    text_key = {"exec_recs": "exec_text", "action_plan": "ap_text"}.get(kind, "text")
+    out: list[Block] = [_para(t) for t in section.get("intro", [])]
+    layout = section["layout"]
+    if layout in ("table", "ho_table"):
+        out.extend(_table_blocks(section if kind != "action_plan" else _ap_section(section, spec), prose, text_key))
+    else:
+        for item in section["items"]:
+            if "heading" in item:
+                out.append(_heading(item["heading"], item.get("level", 2), item.get("toc", False)))
+            elif "subheading" in item:
+                out.append({"t": "label", "text": item["subheading"]})
+            elif "para" in item:
+                out.append(_para(item["para"]))
+            elif "text" in item:
+                out.extend(_rec_blocks(item, layout, text_key))
+    out.extend(_para(t) for t in section.get("outro", []))
+    return out
+
+
+def _earlier_review(section: dict[str, Any], prose: Prose) -> list[Block]:
+    """Quoted recommendations of an earlier (internal) review, with commentary."""
+    out: list[Block] = [_para(t) for t in section.get("intro", [])]
+    for item in section["items"]:
+        out.append({"t": "label", "text": item["label"]})
+        out.append(_para(item["text"], italic=True))
+        out.append(_para(item.get("comment") or prose.paragraph("analysis", (2, 3))))
+    return out
+
+
 def _section_blocks(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[Block]:
     kind = section["kind"]
     if section.get("items") == "from_recs":  # an executive summary repeating the list
         section = dict(section, items=list(iter_recs(spec)))
-    brk = section.get("break", True)
     out: list[Block] = []
     if section.get("heading"):
-        out.append(_heading(section["heading"], section.get("level", 1), section.get("toc", True), brk))
+        out.append(_heading(section["heading"], section.get("level", 1), section.get("toc", True), section.get("break", True)))
     if kind == "chapter":
-        num = section.get("number")
-        paras = list(section.get("text", []))
-        while len(paras) < section.get("paras", 0):
-            paras.append(prose.paragraph(section.get("topic", "analysis")))
-        subs = section.get("subheadings", [])
-        every = max(1, len(paras) // (len(subs) + 1)) if subs else 0
-        for i, text in enumerate(paras, 1):
-            if subs and i > 1 and (i - 1) % every == 0 and (i - 1) // every <= len(subs):
-                out.append(_heading(subs[(i - 1) // every - 1], 2, section.get("sub_toc", False)))
-            out.append(_para(text, num=f"{num}.{i}" if num and section.get("numbered", True) else None))
+        out.extend(_chapter(section, prose))
     elif kind == "findings":
-        num = section.get("number")
-        style = section.get("style", "numbered")
-        for i in range(1, section.get("count", 6) + 1):
-            text = prose.finding(i)
-            if style == "label":
-                out.append({"t": "label", "text": f"{section.get('label', 'Key finding')} {i}"})
-                out.append(_para(text))
-            else:
-                out.append(_para(text, num=f"{num}.{i}" if num else f"{i}."))
-            out.append(_para(prose.paragraph("analysis", (2, 3))))
+        out.extend(_findings(section, prose))
     elif kind in ("recs", "exec_recs", "action_plan"):
-        text_key = "exec_text" if kind == "exec_recs" else ("ap_text" if kind == "action_plan" else "text")
-        for text in section.get("intro", []):
-            out.append(_para(text))
-        layout = section["layout"]
-        if layout in ("table", "ho_table"):
-            out.extend(_table_blocks(section if kind != "action_plan" else _ap_section(section, spec), prose, text_key))
-        else:
-            for item in section["items"]:
-                if "heading" in item:
-                    out.append(_heading(item["heading"], item.get("level", 2), item.get("toc", False)))
-                elif "subheading" in item:
-                    out.append({"t": "label", "text": item["subheading"]})
-                elif "para" in item:
-                    out.append(_para(item["para"]))
-                elif "text" in item:
-                    out.extend(_rec_blocks(item, layout, text_key))
-        for text in section.get("outro", []):
-            out.append(_para(text))
+        out.extend(_recs(section, prose, spec))
     elif kind == "earlier_review":
-        for text in section.get("intro", []):
-            out.append(_para(text))
-        for item in section["items"]:
-            out.append({"t": "label", "text": item["label"]})
-            out.append(_para(item["text"], italic=True))
-            out.append(_para(item.get("comment") or prose.paragraph("analysis", (2, 3))))
+        out.extend(_earlier_review(section, prose))
     elif kind == "glossary":
         out.append({"t": "table", "header": section.get("columns", ["Abbreviation", "Meaning"]),
                     "rows": [[[a], [b]] for a, b in section["terms"]], "widths": [0.25, 0.75]})
     elif kind == "text":
-        for text in section.get("text", []):
-            out.append(_para(text))
+        out.extend(_para(t) for t in section.get("text", []))
+    else:
+        raise ValueError(f"{spec['name']}: unknown section kind {kind!r}")
     return out
 
 
