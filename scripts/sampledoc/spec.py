@@ -7,8 +7,9 @@ alone, so a golden can never be copied from the extractor. ``build_blocks`` turn
 same spec into a list of blocks (headings, paragraphs, bullets, tables) that both PDF
 producers lay out.
 
-Text-joining rule for goldens (documented in docs/SAMPLES.md): the recommendation's text
-and then each sub-point, in order, joined with single spaces; bullet glyphs are dropped;
+Text-joining rule for goldens (documented in docs/SAMPLES.md): the recommendation's text,
+then each sub-point, then any closing sentence after the sub-points, in order, joined
+with single spaces; bullet glyphs are dropped;
 letter labels such as ``a)`` are part of the printed sub-point and are kept; whitespace
 is collapsed.
 """
@@ -38,7 +39,7 @@ def norm_ws(text: str) -> str:
 
 def rec_text(rec: dict[str, Any]) -> str:
     """The golden text of one recommendation: text then sub-points, single-spaced."""
-    parts = [rec["text"], *rec.get("sub", [])]
+    parts = [rec["text"], *rec.get("sub", []), rec.get("tail", "")]
     return norm_ws(" ".join(parts))
 
 
@@ -85,8 +86,14 @@ def _para(text: str, num: str | None = None, **kw: Any) -> Block:
     return {"t": "para", "text": text, "num": num, **kw}
 
 
-def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> list[Block]:
+def _printed(rec: dict[str, Any], text_key: str = "text") -> str:
+    """The text as printed: a trailing bracketed addressee is layout, not text."""
     text = rec.get(text_key) or rec["text"]
+    return f"{text} ({rec['raw']})" if rec.get("bracket") else text
+
+
+def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> list[Block]:
+    text = _printed(rec, text_key)
     glyph = rec.get("sub_glyph", "•")
     out: list[Block] = []
     if layout == "label":
@@ -101,15 +108,18 @@ def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> lis
         out.append(_para(text, num=rec.get("id")))
     for sub in rec.get("sub", []):
         out.append({"t": "bullet", "text": sub, "level": 2 if layout == "bullets" else 1, "glyph": glyph})
+    if rec.get("tail"):  # a closing sentence after the sub-points, still this recommendation
+        out.append(_para(rec["tail"], indent=1 if layout == "numbered" else 0))
     if rec.get("addr_line"):
         out.append(_para(rec["addr_line"], indent=1))
     return out
 
 
 def _cell_text(rec: dict[str, Any], text_key: str = "text") -> list[str]:
-    text = rec.get(text_key) or rec["text"]
+    text = _printed(rec, text_key)
     glyph = rec.get("sub_glyph", "•")
-    return [text, *[(f"{glyph} {s}" if glyph else s) for s in rec.get("sub", [])]]
+    tail = [rec["tail"]] if rec.get("tail") else []
+    return [text, *[(f"{glyph} {s}" if glyph else s) for s in rec.get("sub", [])], *tail]
 
 
 def _table_blocks(section: dict[str, Any], prose: Prose, text_key: str = "text") -> list[Block]:
@@ -152,7 +162,7 @@ def _chapter(section: dict[str, Any], prose: Prose) -> list[Block]:
     num = section.get("number")
     paras = list(section.get("text", []))
     while len(paras) < section.get("paras", 0):
-        paras.append(prose.paragraph(section.get("topic", "analysis")))
+        paras.append(prose.paragraph(section.get("topic", "analysis"), tuple(section.get("sentences", (3, 6)))))
     subs = section.get("subheadings", [])
     every = max(1, len(paras) // (len(subs) + 1)) if subs else 0
     for i, text in enumerate(paras, 1):
@@ -192,7 +202,7 @@ def _recs(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[B
             elif "subheading" in item:
                 out.append({"t": "label", "text": item["subheading"]})
             elif "para" in item:
-                out.append(_para(item["para"]))
+                out.append(_para(item["para"], num=item.get("num")))
             elif "text" in item:
                 out.extend(_rec_blocks(item, layout, text_key))
     out.extend(_para(t) for t in section.get("outro", []))
