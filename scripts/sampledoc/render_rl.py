@@ -131,7 +131,9 @@ def _table(block: Block, st: Styles, width: float) -> Table:
     ncol = len(header)
     data: list[list[Any]] = [header]
     cmds: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("GRID", (0, 0), (-1, -1), 0.75, colors.black),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
     ]

@@ -94,7 +94,7 @@ def _printed(rec: dict[str, Any], text_key: str = "text") -> str:
 
 def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> list[Block]:
     text = _printed(rec, text_key)
-    glyph = rec.get("sub_glyph", "•")
+    glyph = rec.get("sub_glyph", "–" if layout == "bullets" else "•")  # nested bullets look different
     out: list[Block] = []
     if layout == "label":
         out.append({"t": "label", "text": rec.get("label") or f"Recommendation {rec['id']}"})
@@ -151,7 +151,7 @@ def _table_blocks(section: dict[str, Any], prose: Prose, text_key: str = "text")
             ])
         else:
             rows.append([[item.get("id") or ""], _cell_text(item, text_key), lead])
-    widths = section.get("widths") or ([0.3, 0.09, 0.17, 0.13, 0.13, 0.09, 0.09] if shape == "ho_table" else None)
+    widths = section.get("widths") or ([0.25, 0.1, 0.16, 0.17, 0.12, 0.1, 0.1] if shape == "ho_table" else None)
     return [{"t": "table", "header": header, "rows": rows, "widths": widths,
              "font_size": section.get("font_size")}]
 
