@@ -85,6 +85,7 @@ class DocScore:
     matched: int = 0
     id_correct: int = 0
     addressee_correct: int = 0
+    raw_addressee_correct: int = 0
     metadata_correct: int = 0
     metadata_total: int = 0
     min_f1: float | None = None
@@ -113,12 +114,17 @@ class DocScore:
         return self.addressee_correct / self.matched if self.matched else 1.0
 
     @property
+    def raw_addressee_accuracy(self) -> float:
+        """Raw addressee strings that agree (ratio ≥ 90): useful before normalisation exists."""
+        return self.raw_addressee_correct / self.matched if self.matched else 1.0
+
+    @property
     def passed(self) -> bool:
         return self.error is None and (self.min_f1 is None or self.f1 >= self.min_f1 - 1e-9)
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("name", "golden", "predicted", "matched", "metadata_correct", "metadata_total", "min_f1", "error")}
-        for k in ("precision", "recall", "f1", "id_accuracy", "addressee_accuracy"):
+        for k in ("precision", "recall", "f1", "id_accuracy", "addressee_accuracy", "raw_addressee_accuracy"):
             out[k] = round(getattr(self, k), 4)
         out["passed"] = self.passed
         out["diffs"] = [asdict(d) for d in self.diffs]
@@ -133,6 +139,11 @@ class CheckResult:
     overall: DocScore
     thresholds: dict[str, float]
     failures: list[str]
+
+    @property
+    def raw_addressee_accuracy(self) -> float:
+        """Raw addressee strings that agree (ratio ≥ 90): useful before normalisation exists."""
+        return self.raw_addressee_correct / self.matched if self.matched else 1.0
 
     @property
     def passed(self) -> bool:
@@ -227,13 +238,16 @@ def score_document(name: str, golden: Report, predicted: Report) -> DocScore:
             doc.addressee_correct += 1
         else:
             changes.append(f"addressed_to {g.addressed_to} → {p.addressed_to}")
+        if fuzz.ratio(normalise_text(g.addressed_to_raw), normalise_text(p.addressed_to_raw)) >= MATCH_THRESHOLD:
+            doc.raw_addressee_correct += 1
         if normalise_text(g.text) != normalise_text(p.text):
             changes.append(f"text ({score:.0f}): {short_diff(g.text, p.text)}")
         if changes:
             doc.diffs.append(RowDiff("changed", g.id, p.id, _clip(g.text), score, changes))
+    spare = [p for j, p in enumerate(predicted.recommendations) if j not in seen_p]
     for i, g in enumerate(golden.recommendations):
         if i not in seen_g:
-            doc.diffs.append(RowDiff("missed", g.id, None, _clip(g.text)))
+            doc.diffs.append(RowDiff("missed", g.id, None, _clip(g.text), changes=_closest(g, spare)))
     for j, p in enumerate(predicted.recommendations):
         if j not in seen_p:
             doc.diffs.append(RowDiff("spurious", None, p.id, _clip(p.text)))
@@ -248,10 +262,22 @@ def score_document(name: str, golden: Report, predicted: Report) -> DocScore:
     return doc
 
 
+def _closest(golden: Recommendation, spare: list[Recommendation]) -> list[str]:
+    """For a missed row, the nearest unmatched prediction (why did it not match?)."""
+    text = normalise_text(golden.text)
+    best = max(spare, key=lambda p: fuzz.ratio(text, normalise_text(p.text)), default=None)
+    if best is None:
+        return []
+    score = fuzz.ratio(text, normalise_text(best.text))
+    if score < 50:
+        return []
+    return [f"closest [{best.id}] ({score:.0f}): {short_diff(golden.text, best.text)}"]
+
+
 def _overall(docs: list[DocScore]) -> DocScore:
     total = DocScore(name="overall")
     for d in docs:
-        for k in ("golden", "predicted", "matched", "id_correct", "addressee_correct", "metadata_correct", "metadata_total"):
+        for k in ("golden", "predicted", "matched", "id_correct", "addressee_correct", "raw_addressee_correct", "metadata_correct", "metadata_total"):
             setattr(total, k, getattr(total, k) + getattr(d, k))
     return total
 

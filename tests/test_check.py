@@ -172,3 +172,13 @@ def test_check_command_has_example() -> None:
     from extractor.cli.check import check_command
 
     assert "Example:" in (check_command.__doc__ or "")
+
+
+def test_missed_row_names_its_closest_prediction_and_raw_addressee_is_scored() -> None:
+    gold = Report(file="x.pdf", recommendations=[Recommendation(id="1", text=TEXTS[0], addressed_to_raw="Merseyside Police")])
+    near = TEXTS[0] + " (Merseyside Police) and a long trailing clause that the golden does not have at all"
+    doc = score_document("x", gold, Report(file="x.pdf", recommendations=[Recommendation(id="1", text=near)]))
+    assert [d.kind for d in doc.diffs] == ["missed", "spurious"]
+    assert doc.diffs[0].changes and doc.diffs[0].changes[0].startswith("closest [1]")
+    same = Report(file="x.pdf", recommendations=[Recommendation(id="1", text=TEXTS[0], addressed_to_raw="Merseyside Police.")])
+    assert score_document("x", gold, same).raw_addressee_accuracy == 1.0

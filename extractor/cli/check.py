@@ -58,7 +58,7 @@ def check_command(
     if fmt is CheckFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        render_result(result, Console(highlight=False))
+        render_result(result, _console())
     if not result.passed:
         raise typer.Exit(1)
 
@@ -75,7 +75,7 @@ def _update(samples: Path, golden: Path, name: str) -> None:
         report_failure(str(pdf), report.error.get("message", "extraction failed"))
         raise typer.Exit(1)
     target = golden / f"{stem}.json"
-    console = Console(highlight=False)
+    console = _console()
     if target.exists():
         try:
             doc = score_document(stem, read_golden(target), report)
@@ -90,8 +90,14 @@ def _update(samples: Path, golden: Path, name: str) -> None:
     console.print(f"wrote {target} ({len(report.recommendations)} recommendations)")
 
 
+def _console() -> Console:
+    """Stdout console; when piped (CI logs) use a wide fixed width so the table stays legible."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=150)
+
+
 def _pct(value: float) -> str:
-    return f"{value:.3f}"
+    return f"{value:.2f}"
 
 
 def render_result(result: CheckResult, console: Console) -> None:
@@ -99,7 +105,7 @@ def render_result(result: CheckResult, console: Console) -> None:
     table = Table(title="dhr-extract check", show_lines=False)
     for col, just in (("document", "left"), ("gold", "right"), ("pred", "right"), ("match", "right"),
                       ("P", "right"), ("R", "right"), ("F1", "right"), ("id acc", "right"),
-                      ("addr acc", "right"), ("meta", "right"), ("", "center")):
+                      ("addr acc", "right"), ("raw addr", "right"), ("meta", "right"), ("", "center")):
         table.add_column(col, justify=just, no_wrap=col == "document")  # type: ignore[arg-type]
     for doc in [*result.documents, result.overall]:
         status = "" if doc is result.overall else ("[green]ok[/green]" if doc.passed else "[red]FAIL[/red]")
@@ -107,6 +113,7 @@ def render_result(result: CheckResult, console: Console) -> None:
         table.add_row(
             doc.name, str(doc.golden), str(doc.predicted), str(doc.matched), _pct(doc.precision),
             _pct(doc.recall), _pct(doc.f1), _pct(doc.id_accuracy), _pct(doc.addressee_accuracy),
+            _pct(doc.raw_addressee_accuracy),
             f"{doc.metadata_correct}/{doc.metadata_total}", status, style=style,
         )
     console.print(table)
@@ -126,6 +133,8 @@ def _print_diffs(console: Console, doc: DocScore) -> None:
     for d in doc.diffs:
         if d.kind == "missed":
             console.print(f"  - missed   [{d.golden_id}] {d.text}", markup=False)
+            for change in d.changes:
+                console.print(f"             {change}", markup=False)
         elif d.kind == "spurious":
             console.print(f"  + spurious [{d.predicted_id}] {d.text}", markup=False)
         else:
