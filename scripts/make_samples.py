@@ -6,6 +6,7 @@ Usage::
     python scripts/make_samples.py manchester-2016 # rebuild some
     python scripts/make_samples.py --goldens       # rewrite goldens from specs only
     python scripts/make_samples.py --check         # rebuild into a temp dir and compare
+    python scripts/make_samples.py --catalogue     # print the docs/SAMPLES.md table
 
 The spec is the source of truth. Goldens are derived from the spec (plus the page count
 of the built PDF) and never from the extractor. reportlab PDFs are byte-reproducible;
@@ -151,17 +152,34 @@ def check(specs: list[dict]) -> int:
     return 1 if bad else 0
 
 
+def catalogue(specs: list[dict]) -> str:
+    """The markdown catalogue table for docs/SAMPLES.md (from specs and built PDFs)."""
+    lines = ["| sample | producer | pages | recs | layout, numbering and traps |", "|---|---|---:|---:|---|"]
+    for spec in specs:
+        with pymupdf.open(ROOT / "samples" / f"{spec['name']}.pdf") as doc:
+            pages = doc.page_count
+        count = len(golden_from_spec(spec, pages)["recommendations"])
+        producer = "LibreOffice (python-docx)" if spec["producer"] == "docx" else "reportlab"
+        notes = spec.get("notes", "").replace("|", "\\|")
+        lines.append(f"| `{spec['name']}` | {producer} | {pages} | {count} | {notes} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="spec names to build (default: all)")
     parser.add_argument("--goldens", action="store_true", help="rewrite goldens from specs only")
     parser.add_argument("--check", action="store_true", help="rebuild in a temp dir and compare")
+    parser.add_argument("--catalogue", action="store_true", help="print the docs/SAMPLES.md table")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     paths = sorted(SPECS.glob("*.json"))
     specs = [load_spec(p) for p in paths if not args.names or p.stem in args.names]
     if args.check:
         return check(specs)
+    if args.catalogue:
+        sys.stdout.write(catalogue(specs) + "\n")
+        return 0
     if args.goldens:
         for spec in specs:
             with pymupdf.open(ROOT / "samples" / f"{spec['name']}.pdf") as doc:
