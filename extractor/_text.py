@@ -30,19 +30,18 @@ _COMPOUND_PREFIXES = {
     "multi", "non", "inter", "co", "cross", "self", "well", "pre", "post", "anti", "sub",
     "semi", "over", "under", "long", "short", "high", "low", "re", "ex", "part", "full",
     "face", "follow", "one", "two", "three", "four", "five", "single", "third", "front",
-    "step", "ill", "mid", "half", "case", "risk", "low", "high", "in", "on", "out",
+    "step", "ill", "mid", "half", "case", "risk", "in", "on", "out",
     "sign", "child", "family", "community", "health", "mental", "domestic", "agency",
 }
 
 
 def clean_chars(text: str) -> str:
     """Fold ligatures, odd spaces, soft hyphens and look-alike dashes; strip HTML residue."""
-    text = text.translate(_CHAR_TABLE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(_CHAR_TABLE))
     if "<" in text:
         text = _HTML_TAGS.sub(" ", text)
-    if any(ord(c) > 0x2FF for c in text):
-        text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", text)
+    return _SPACES.sub(" ", text) if ("  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text) else text
 
 
 def squash(text: str) -> str:

@@ -126,7 +126,7 @@ def _plausible_agency(who: str) -> bool:
 def _is_acronym_definition(text: str, m: re.Match[str]) -> bool:
     """"… Multi Agency Risk Assessment Conference (MARAC)" defines, not addresses."""
     inner = m.group("who").strip()
-    return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", inner)) and not text.rstrip().endswith(").") is False
+    return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", inner)) and text.rstrip().endswith(").") is not False
 
 
 def _tidy(who: str) -> str:

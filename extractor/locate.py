@@ -64,6 +64,7 @@ _AGENCY_WORDS = re.compile(
 )
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|_{3,}|(?:\s\.){3,}|[-–]{3,})\s*\d{1,3}\s*$|\s\d{1,3}\s*$|^\d{1,3}$|Error! Bookmark")
 _TOC_TITLE = re.compile(r"^(?:table\s+of\s+)?contents?(?:\s+page)?$|^index$|^contents\s+page\s+number", re.I)
+_FLAT_ENTRY = re.compile(r"\b[A-Z][a-z]+(?:\s+\w+){0,6}\s\d{1,3}\b")
 _NUMBER = re.compile(r"^(?:(?:chapter|section|part)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\b", re.I)
 
 
@@ -88,10 +89,13 @@ def toc_pages(document: Document) -> set[int]:
         texts = [ln.text.strip() for ln in page.lines]
         if not texts:
             continue
-        entries = sum(bool(_TOC_ENTRY.search(t)) for t in texts)
+        # cheap character tests first: this runs on every line of the report
+        entries = sum(1 for t in texts if t and (t[-1].isdigit() or "Error!" in t) and _TOC_ENTRY.search(t))
         titled = any(_TOC_TITLE.match(t) for t in texts[:8])
-        dotted = sum(bool(re.search(r"\.{4,}|…{3,}|_{4,}", t)) for t in texts)
-        flattened = any(len(re.findall(r"\b[A-Z][a-z]+(?:\s+\w+){0,6}\s\d{1,3}\b", t)) >= 6 for t in texts)
+        dotted = sum(1 for t in texts if ("...." in t or "……" in t or "____" in t))
+        flattened = any(
+            len(t) > 150 and len(_FLAT_ENTRY.findall(t)) >= 6 for t in texts
+        )
         if dotted >= 3 or (titled and (entries >= 3 or flattened)) or (entries >= 8 and entries >= 0.45 * len(texts)):
             pages.add(page.number)
     return pages
@@ -172,6 +176,8 @@ def locate_sections(document: Document) -> list[Section]:
 
 def _heading_kind(line: Line, lines: list[Line], i: int, style: _Style) -> str | None:
     text = line.text.strip()
+    if not (text[:1].isupper() or text[:1].isdigit()):
+        return None  # "… and\nrecommendations": the tail of a wrapped title
     if not is_heading_like(line, style) and not _standalone_label(lines, i, style):
         return None
     nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
