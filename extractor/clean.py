@@ -17,7 +17,7 @@ from .models import Document, Line
 
 _BAND = 0.11  # top/bottom share of the page height where furniture lives
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$"
+    r"^\s*(?:[-–—]\s*)?(?:page\s*\d{1,4}|\d{1,3})(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$"
     r"|^\s*\d{1,4}\s*\|\s*p\s?a\s?g\s?e\s*$|^\s*page\s+[ivxlc]+\s*$|^\s*[ivxlc]{1,6}\s*$",
     re.I,
 )
