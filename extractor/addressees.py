@@ -25,6 +25,7 @@ _LABEL = re.compile(
     r"(?P<who>[^:]{2,160}?)\s*\.?\s*$",
     re.I,
 )
+_EXPLICIT = re.compile(r"addressed\s+to|lead\s+agenc|responsib", re.I)
 _BRACKET = re.compile(r"\s*\((?P<who>[^()]{2,90})\)\s*\.?\s*$")
 _AGENCY_WORD = re.compile(
     r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
@@ -59,14 +60,15 @@ def attach_addressee(row: Row) -> Row:
     text = row.text
     hint = row.agency_hint
     m = _LABEL.search(text)
-    if m and _plausible_agency(m.group("who")):
+    if m and (_plausible_agency(m.group("who")) or _EXPLICIT.search(text[m.start():m.end()])):
         # An explicit label is the report's own statement: nothing overrides it.
         return replace(row, text=text[: m.start()].rstrip(" ;,–—-").strip(), agency_hint=_tidy(m.group("who")))
-    else:
-        b = _BRACKET.search(text)
-        if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
-            if not hint or _GENERIC.match(hint):
-                hint = _tidy(b.group("who"))
+    b = _BRACKET.search(text)
+    if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
+        # "… (Greater Manchester Police)": the bracket only states the addressee
+        if not hint or _GENERIC.match(hint):
+            hint = _tidy(b.group("who"))
+        text = text[: b.start()].rstrip() + ("." if text.rstrip().endswith(".") and not text[: b.start()].rstrip().endswith(".") else "")
     subject = subject_of(text)
     if subject and (not hint or _GENERIC.match(hint.strip())):
         hint = subject
@@ -124,9 +126,18 @@ def _plausible_agency(who: str) -> bool:
 
 
 def _is_acronym_definition(text: str, m: re.Match[str]) -> bool:
-    """"… Multi Agency Risk Assessment Conference (MARAC)" defines, not addresses."""
+    """"… Risk Assessment Conference (MARAC)" or "MARAC (Multi-Agency …)" defines a term."""
     inner = m.group("who").strip()
-    return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", inner)) and text.rstrip().endswith(").") is not False
+    before = text[: m.start()].split()
+    caps = "".join(c for c in inner if c.isupper())
+    if re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", inner) and len(caps) >= 2:
+        initials = "".join(w[0] for w in before[-len(caps) - 3 :] if w[:1].isupper())
+        return caps in initials or initials.endswith(caps[:-1])
+    if before and re.fullmatch(r"[A-Z]{2,8}", before[-1].strip(",.;")):
+        acronym = before[-1].strip(",.;")
+        initials = "".join(w[0] for w in re.split(r"[\s-]+", inner) if w[:1].isupper())
+        return initials.startswith(acronym[:2])
+    return False
 
 
 def _tidy(who: str) -> str:

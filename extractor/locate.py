@@ -9,7 +9,8 @@ on the next line, and contents flattened into one long line.
 A section runs until the next heading of the same or a higher level, an appendix,
 glossary or similar back-matter heading, or a contents page. Each section is classed as
 ``main``, ``agency`` (a recommendations subsection inside an agency's chapter),
-``exec_summary`` or ``action_plan`` so that later stages can keep one copy of each
+``conclusions`` ("Conclusions and recommendations": narrative first), ``exec_summary``
+or ``action_plan`` so that later stages can keep one copy of each
 recommendation and prefer the main body's wording.
 """
 
@@ -29,8 +30,11 @@ _QUALIFIER = (
     r"(?:overall\s+)?analysis\s+(?:and|&)|findings\s+(?:and|&)|key\s+findings\s+(?:and|&)|"
     r"summary\s+of|the\s+review['’]?s?|the\s+panel['’]?s?|the)\s+"
 )
+# "Conclusions and recommendations", "Analysis, conclusions and recommendations",
+# "Summary of findings & recommendations": up to six words, then and/& recommendations.
+_AND_RECS = r"(?:[A-Za-z’'-]+(?:,\s*|\s+)){1,6}(?:and|&)\s+"
 REC_HEADING = re.compile(
-    rf"^{_NUM_PREFIX}?(?:{_QUALIFIER})*recommendations?"
+    rf"^{_NUM_PREFIX}?(?:{_AND_RECS}|(?:{_QUALIFIER})*)recommendations?"
     r"(?P<suffix>\s+(?:from|of|for|made\s+by|arising\s+from|to)\s+[\w\s'’&-]{0,50})?\s*[:.]?$",
     re.I,
 )
@@ -41,6 +45,8 @@ ACTION_PLAN_HEADING = re.compile(
     r"(?:multi[- ]agency\s+|single[- ]agency\s+|dhr\s+|recommendations?\s+(?:and|&)\s+)?action\s+plans?\s*:?$",
     re.I,
 )
+# A heading that announces other material before the recommendations.
+MIXED_HEADING = re.compile(r"\b(?:and|&)\s+recommendations?\b", re.I)
 _EXEC_SUMMARY = re.compile(rf"^{_NUM_PREFIX}?executive\s+summary\b", re.I)
 _BACK_MATTER = re.compile(
     rf"^(?:{_NUM_PREFIX})?(?:appendix|appendices|annex|glossary|references|bibliography|"
@@ -157,6 +163,8 @@ def locate_sections(document: Document) -> list[Section]:
         if kind == "main":
             if _EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent):
                 kind = "exec_summary"
+            elif MIXED_HEADING.search(line.text.strip()):
+                kind = "conclusions"
             elif parent and _AGENCY_WORDS.search(parent) and not REC_HEADING.match(parent):
                 kind = "agency"
         sections.append(
