@@ -56,6 +56,11 @@ _BACK_MATTER = re.compile(
     r"next\s+steps|implementation|monitoring|action\s+plan)",
     re.I,
 )
+_STRONG_BACK_MATTER = re.compile(
+    rf"^(?:{_NUM_PREFIX})?(?:appendix|appendices|annex|glossary|references|bibliography|terms\s+of\s+reference|"
+    r"abbreviations|acronyms|signed|signature|distribution|document\s+control|version\s+control)",
+    re.I,
+)
 _SUBSECTION_OK = re.compile(
     r"recommendations?|^(?:national|local|regional|panel|multi[- ]agency|single[- ]agency|"
     r"partnership|overview|wider|general|specific)\b",
@@ -228,7 +233,10 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
             if not (number and own and len(own) <= len(number) and own[0] != number[0]):
                 continue
         if _BACK_MATTER.match(text) and not REC_HEADING.match(text):
-            return j
+            # appendices and glossaries always end it; "Conclusions" or "Lessons
+            # learned" only at the section's own level (they may be its subsections)
+            if _STRONG_BACK_MATTER.match(text) or _outranks_or_equals(line, heading):
+                return j
         own = heading_number(text)
         if number and own:
             if len(own) <= len(number) and own[: len(number)] != number[: len(own)] and _looks_like_title(text):
