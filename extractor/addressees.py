@@ -62,7 +62,7 @@ def attach_addressee(row: Row) -> Row:
     m = _LABEL.search(text)
     if m and (_plausible_agency(m.group("who")) or _EXPLICIT.search(text[m.start():m.end()])):
         # An explicit label is the report's own statement: nothing overrides it.
-        return replace(row, text=text[: m.start()].rstrip(" ;,–—-").strip(), agency_hint=_tidy(m.group("who")))
+        return replace(row, text=text[: m.start()].rstrip(" –—-").strip(), agency_hint=_tidy(m.group("who")))
     b = _BRACKET.search(text)
     if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
         # "… (Greater Manchester Police)": the bracket only states the addressee

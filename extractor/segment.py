@@ -97,11 +97,13 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     table_rows = table_parser.rows_from_tables(rec_tables, section)
     boxes = [(t.page, t.bbox) for t in rec_tables]
     lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    announced = True
     if section.kind == "conclusions":
-        lines = _after_recs_start(lines)
+        lines, announced = _after_recs_start(lines)
     line_rows = segment_lines(lines, section)
-    if section.kind == "conclusions":
-        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text)]
+    if not announced:
+        # no "the panel recommends:" to cut at: keep only items phrased as directives
+        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
     return [
@@ -110,7 +112,7 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     ]
 
 
-def _after_recs_start(lines: list[Line]) -> list[Line]:
+def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:
     """In "Conclusions and recommendations", keep what follows "the panel recommends:".
 
     The last such announcement wins (narrative may quote earlier ones); a bare
@@ -126,9 +128,9 @@ def _after_recs_start(lines: list[Line]) -> list[Line]:
             start = i + 1 if _RECS_START.search(text) else i + 2
             mk = parse_marker(text)
             if mk is not None and mk.kind in ("decimal", "int"):
-                return [lines[i], *lines[start:]]  # a numbered title its items hang from
-            return lines[start:]
-    return lines
+                return [lines[i], *lines[start:]], True  # a numbered title its items hang from
+            return lines[start:], True
+    return lines, False
 
 
 def _section_agency(section: Section) -> str | None:
