@@ -172,14 +172,17 @@ class PoliteClient:
             request = self._http.build_request("GET", current)
             with self._gate:
                 self.requests += 1
-            response = self._http.send(request, stream=True)
+            try:
+                response = self._http.send(request, stream=True)
+            except httpx.InvalidURL as exc:  # httpx pre-parses a redirect's Location
+                raise FetchError(f"refusing redirect to an invalid URL ({exc})", path=url) from exc
             try:
                 if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
                     if len(seen) > self.config.max_redirects:
                         raise FetchError(
                             f"too many redirects (more than {self.config.max_redirects})", path=url
                         )
-                    current = str(response.url.join(response.headers["location"]))
+                    current = _join(response, url)
                     continue
                 _raise_for_status(response, url)
                 yield response
@@ -268,6 +271,14 @@ def _is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, FetchError):
         return False
     return isinstance(exc, httpx.TransportError)
+
+
+def _join(response: httpx.Response, original: str) -> str:
+    location = response.headers["location"]
+    try:
+        return str(response.url.join(location))
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"refusing redirect to invalid URL {location[:80]!r}", path=original) from exc
 
 
 def _check_scheme(url: str, *, original: str) -> None:
