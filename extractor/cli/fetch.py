@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..errors import ExtractorError
-from ..fetch.client import ClientConfig, PoliteClient
-from ..fetch.download import DEFAULT_MAX_BYTES
-from ..fetch.library import DEFAULT_BASE_URL
-from ..fetch.run import FetchSummary, fetch_library, fetch_urls
-from ..manifest import ManifestRow
+from ..fetch.defaults import (
+    DEFAULT_BASE_URL,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DELAY,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_PAGE_SIZE,
+)
+
+if TYPE_CHECKING:  # the HTTP stack is imported only when a fetch command runs
+    from ..fetch.client import ClientConfig, PoliteClient
+    from ..fetch.run import FetchSummary
+    from ..manifest import ManifestRow
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +39,9 @@ fetch_app = typer.Typer(
 )
 
 _OUT = typer.Option(Path("dhr-library"), "--out", "-o", help="Folder for the PDFs and manifest.")
-_DELAY = typer.Option(1.0, "--delay", min=0.0, help="Seconds between requests (be polite).")
+_DELAY = typer.Option(DEFAULT_DELAY, "--delay", min=0.0, help="Seconds between requests (be polite).")
 _MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Refuse files larger than this.")
-_CONCURRENCY = typer.Option(2, "--concurrency", min=1, max=4, help="Downloads in flight at once.")
+_CONCURRENCY = typer.Option(DEFAULT_CONCURRENCY, "--concurrency", min=1, max=4, help="Downloads in flight at once.")
 _TIMEOUT = typer.Option(60.0, "--timeout", min=1.0, help="Seconds to wait for a connection or data.")
 _SOURCES = typer.Argument(..., metavar="URL_OR_FILE...", help="PDF URLs, or text files with one URL a line.")
 _RETRIES = typer.Option(4, "--retries", min=0, max=10, help="Retries on timeouts, 429 and 5xx.")
@@ -49,7 +58,7 @@ def library(
     base_url: str = typer.Option(DEFAULT_BASE_URL, "--base-url", help="The Library's address (or a mirror)."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Stop after this many reports."),
     since: str | None = typer.Option(None, "--since", help="Only reports uploaded in or after YYYY-MM."),
-    page_size: int = typer.Option(100, "--page-size", min=1, max=1000, help="Results per index page."),
+    page_size: int = typer.Option(DEFAULT_PAGE_SIZE, "--page-size", min=1, max=1000, help="Results per index page."),
     index_only: bool = typer.Option(False, "--index-only", help="Write the manifest, download nothing."),
     delay: float = _DELAY,
     max_bytes: int = _MAX_BYTES,
@@ -65,6 +74,8 @@ def library(
         raise typer.BadParameter("must start with http:// or https://", param_hint="--base-url")
     if since is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since):
         raise typer.BadParameter(f"{since!r} is not YYYY-MM", param_hint="--since")
+    from ..fetch.run import fetch_library
+
     config = _config(delay, concurrency, timeout, retries)
     _execute(
         lambda client: fetch_library(
@@ -94,23 +105,29 @@ def urls(
     url_list = _read_sources(sources)
     if not url_list:
         raise typer.BadParameter("no URLs given", param_hint="URL_OR_FILE")
+    from ..fetch.run import fetch_urls
+
     config = _config(delay, concurrency, timeout, retries)
     _execute(lambda client: fetch_urls(client, url_list, out, max_bytes=max_bytes, on_done=_progress), config)
 
 
 # --------------------------------------------------------------------------- helpers
 def _config(delay: float, concurrency: int, timeout: float, retries: int) -> ClientConfig:
+    from ..fetch.client import ClientConfig
+
     return ClientConfig(
         delay=delay, concurrency=concurrency, read_timeout=timeout,
         connect_timeout=min(timeout, 15.0), retries=retries,
     )
 
 
-def _execute(run, config: ClientConfig) -> None:  # type: ignore[no-untyped-def]
+def _execute(run: Callable[[PoliteClient], FetchSummary], config: ClientConfig) -> None:
     """Run a fetch, report failures one line each on stderr, exit 1 if any failed."""
+    from ..fetch.client import PoliteClient
+
     try:
         with PoliteClient(config) as client:
-            summary: FetchSummary = run(client)
+            summary = run(client)
     except KeyboardInterrupt:
         typer.echo("fetch: interrupted; run the same command again to resume", err=True)
         raise typer.Exit(130) from None

@@ -7,27 +7,38 @@
 - :mod:`.manifest` keeps ``manifest.csv``/``manifest.jsonl`` (read back by
   :mod:`extractor.manifest`);
 - :mod:`.run` composes them into ``fetch_library`` and ``fetch_urls``.
+
+Names are imported lazily so that ``import extractor.fetch.defaults`` (the CLI's
+``--help``) does not load httpx.
 """
 
-from .client import USER_AGENT, ClientConfig, PoliteClient
-from .download import DEFAULT_MAX_BYTES, safe_name_for_url
-from .library import DEFAULT_BASE_URL, Card, IndexPage, LayoutChanged, page_url, parse_index
-from .run import FetchSummary, crawl_library, fetch_library, fetch_urls
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_BYTES",
-    "USER_AGENT",
-    "Card",
-    "ClientConfig",
-    "FetchSummary",
-    "IndexPage",
-    "LayoutChanged",
-    "PoliteClient",
-    "crawl_library",
-    "fetch_library",
-    "fetch_urls",
-    "page_url",
-    "parse_index",
-    "safe_name_for_url",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ClientConfig": "client",
+    "PoliteClient": "client",
+    "USER_AGENT": "client",
+    "safe_name_for_url": "download",
+    "DEFAULT_BASE_URL": "defaults",
+    "DEFAULT_MAX_BYTES": "defaults",
+    "Card": "library",
+    "IndexPage": "library",
+    "LayoutChanged": "library",
+    "page_url": "library",
+    "parse_index": "library",
+    "FetchSummary": "run",
+    "crawl_library": "run",
+    "fetch_library": "run",
+    "fetch_urls": "run",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

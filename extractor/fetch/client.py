@@ -32,6 +32,7 @@ import tenacity
 
 from .._version import __version__
 from ..errors import FetchError
+from .defaults import DEFAULT_CONCURRENCY, DEFAULT_DELAY
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class ClientConfig:
     """
 
     user_agent: str = USER_AGENT
-    delay: float = 1.0
+    delay: float = DEFAULT_DELAY
     connect_timeout: float = 15.0
     read_timeout: float = 60.0
     attempt_deadline: float = 900.0
@@ -60,7 +61,7 @@ class ClientConfig:
     retry_after_max: float = 120.0
     jitter: float = 0.1
     max_redirects: int = 5
-    concurrency: int = 2
+    concurrency: int = DEFAULT_CONCURRENCY
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 

@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import FetchError
 from .client import PoliteClient, check_length
+from .defaults import DEFAULT_MAX_BYTES
 
 PDF_MAGIC = b"%PDF-"
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 PART_SUFFIX = ".part"
 _CHUNK = 64 * 1024
 

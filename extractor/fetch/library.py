@@ -26,10 +26,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
 
 from ..errors import FetchError
+from .defaults import DEFAULT_BASE_URL
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://homicide-review.homeoffice.gov.uk"
+__all__ = ["DEFAULT_BASE_URL", "Card", "IndexPage", "LayoutChanged", "page_url", "parse_index"]
 
 #: caption text (lower case) → field name
 CAPTIONS = {

@@ -20,8 +20,8 @@ from pathlib import Path
 from ..errors import FetchError
 from ..manifest import MANIFEST_CSV, ManifestRow
 from .client import PoliteClient
+from .defaults import DEFAULT_MAX_BYTES
 from .download import (
-    DEFAULT_MAX_BYTES,
     Interrupted,
     download_pdf,
     remove_stale_parts,
