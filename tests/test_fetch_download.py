@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from _fetch_site import (
     truncated,
 )
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from extractor.fetch.client import PoliteClient
 from extractor.fetch.download import safe_name_for_url
@@ -87,6 +89,10 @@ def test_library_run_writes_manifest_and_verified_pdfs(site: Site, tmp_path: Pat
     assert rows[first_id(site, 2)].date_of_death is None  # "Not known"
     header = (tmp_path / "manifest.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.split(",") == list(MANIFEST_COLUMNS)
+    probe = tmp_path / "probe.txt"
+    probe.write_text("x", encoding="utf-8")
+    assert (tmp_path / "manifest.csv").stat().st_mode & 0o777 == probe.stat().st_mode & 0o777
+    probe.unlink()
     first_json = json.loads((tmp_path / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert isinstance(first_json["bytes"], int)
     assert_consistent(tmp_path)
@@ -257,6 +263,31 @@ def test_interrupted_run_resumes_with_only_missing_downloads(site: Site, tmp_pat
     assert all(n == 1 for n in resumed.values())
     assert_consistent(tmp_path)
     assert len(list(tmp_path.glob("*.pdf"))) == 12
+
+
+def test_ctrl_c_during_parallel_downloads_leaves_no_partial_file(site: Site, tmp_path: Path) -> None:
+    slow_id = first_id(site, 1)
+
+    def dribble(request):  # type: ignore[no-untyped-def]
+        def chunks() -> Iterator[bytes]:
+            yield b"%PDF-1.7\n"
+            for _ in range(40):
+                time.sleep(0.05)
+                yield b"%" + b"0" * 65535
+        return Response(chunks(), content_type="application/pdf")
+
+    site.fault(f"/download/{slow_id}", dribble)
+
+    def interrupt(row: ManifestRow, outcome: str) -> None:
+        if row.download_id == first_id(site, 0):
+            time.sleep(0.3)  # let the slow download get under way
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_library(site, tmp_path, limit=3, on_done=interrupt, config=fast_config(concurrency=2))
+    assert not (tmp_path / f"{slow_id}.pdf").exists()
+    assert rows_by_id(tmp_path)[slow_id].status == "pending"
+    assert_consistent(tmp_path)
 
 
 def test_failed_rows_are_retried_on_the_next_run(site: Site, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import io
 import json
 import logging
 import os
-import tempfile
+import secrets
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
@@ -131,9 +131,11 @@ def _to_jsonl(rows: list[ManifestRow]) -> str:
 
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A fresh name opened with "x" (not mkstemp, whose files are 0600) so the manifest
+    # gets the same permissions as any other file the user creates.
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        with open(tmp, "x", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
