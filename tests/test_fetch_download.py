@@ -209,6 +209,20 @@ def test_oversized_without_content_length(site: Site, tmp_path: Path) -> None:
     assert "too large" in row.error
 
 
+def test_slow_dribble_hits_the_attempt_deadline(site: Site, tmp_path: Path) -> None:
+    def dribble(request):  # type: ignore[no-untyped-def]
+        def chunks() -> Iterator[bytes]:
+            yield b"%PDF-1.7\n"
+            for _ in range(30):
+                time.sleep(0.05)
+                yield b"0"
+        return Response(chunks(), content_type="application/pdf")
+
+    config = fast_config(attempt_deadline=0.3, retries=0)
+    row = fail_one(site, tmp_path, dribble, config=config)
+    assert "took longer than 0.3 s" in row.error
+
+
 def test_redirect_loop_recorded(site: Site, tmp_path: Path) -> None:
     target = first_id(site)
     site.routes["/elsewhere"] = redirect(f"/download/{target}")

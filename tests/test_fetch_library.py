@@ -94,6 +94,17 @@ def test_restyled_and_reordered_card_is_still_understood() -> None:
     assert parsed.download_id == card["download_id"]
 
 
+def test_upload_month_falls_back_to_the_id_and_is_cross_checked(caplog: pytest.LogCaptureFixture) -> None:
+    cards = [dict(c) for c in load_cards()[:2]]
+    cards[0]["uploaded_on"] = ""  # no value shown: use the id's timestamp
+    cards[1]["uploaded_on"] = "May 2019"  # disagrees with the id (March 2026)
+    with caplog.at_level("WARNING"):
+        page = parse_index(render_page(cards, first=1, total=2))
+    assert page.cards[0].uploaded_on is None and page.cards[0].uploaded == "2026-03"
+    assert page.cards[1].uploaded == "2019-05"
+    assert "its id encodes 2026-03" in caplog.text and cards[1]["download_id"] in caplog.text
+
+
 def test_zero_results_page_is_empty_not_an_error() -> None:
     page = parse_index((FIXTURES / "empty.html").read_text(encoding="utf-8"))
     assert page.cards == [] and page.says_empty

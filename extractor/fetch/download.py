@@ -86,7 +86,9 @@ def _attempt(
             )
         started = client.config.clock()
         with open(part, "wb") as out:
-            for chunk in response.iter_bytes(_CHUNK):
+            # No chunk size: each network read is yielded at once, so the stop flag and
+            # the attempt deadline are checked even when a server sends a byte a minute.
+            for chunk in response.iter_bytes():
                 if stop is not None and stop.is_set():
                     raise Interrupted("interrupted", path=url)
                 if len(head) < len(PDF_MAGIC):
