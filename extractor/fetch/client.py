@@ -149,6 +149,9 @@ class PoliteClient:
             raise FetchError(
                 f"timed out ({type(exc).__name__}) (gave up after {attempts} attempts)", path=what
             ) from exc
+        except httpx.RemoteProtocolError as exc:
+            reason = "truncated" if "message body" in str(exc) else "malformed response"
+            raise FetchError(f"{reason}: {exc} (gave up after {attempts} attempts)", path=what) from exc
         except httpx.TransportError as exc:
             raise FetchError(
                 f"connection failed: {exc or type(exc).__name__} (gave up after {attempts} attempts)",
