@@ -129,7 +129,7 @@ def test_unreachable_library_is_one_clear_line(tmp_path: Path) -> None:
     result = invoke("fetch", "library", "--base-url", dead, "-o", str(tmp_path), *FAST, "--retries", "0")
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("fetch: http://127.0.0.1:") and "connection failed" in line
+    assert line.startswith("error: http://127.0.0.1:") and "connection failed" in line
 
 
 def test_urls_from_args_and_file(site: Site, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import time
@@ -194,6 +195,14 @@ def test_wrong_content_type(site: Site, tmp_path: Path, content_type: str) -> No
 def test_octet_stream_pdf_is_accepted(site: Site, tmp_path: Path) -> None:
     site.fault(f"/download/{first_id(site)}", body(site.pdf(first_id(site)), "application/octet-stream"))
     assert run_library(site, tmp_path, limit=1).ok
+
+
+def test_gzip_encoded_pdf_is_decoded_and_length_checked_on_the_wire(site: Site, tmp_path: Path) -> None:
+    pdf = site.pdf(first_id(site))
+    packed = gzip.compress(pdf)
+    site.fault(f"/download/{first_id(site)}", body(packed, "application/pdf", {"Content-Encoding": "gzip"}))
+    assert run_library(site, tmp_path, limit=1).ok
+    assert (tmp_path / f"{first_id(site)}.pdf").read_bytes() == pdf
 
 
 def test_oversized_by_content_length(site: Site, tmp_path: Path) -> None:

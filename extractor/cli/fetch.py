@@ -23,6 +23,7 @@ from ..fetch.defaults import (
     DEFAULT_MAX_BYTES,
     DEFAULT_PAGE_SIZE,
 )
+from ._common import report_failure
 
 if TYPE_CHECKING:  # the HTTP stack is imported only when a fetch command runs
     from ..fetch.client import ClientConfig, PoliteClient
@@ -129,16 +130,16 @@ def _execute(run: Callable[[PoliteClient], FetchSummary], config: ClientConfig) 
         with PoliteClient(config) as client:
             summary = run(client)
     except KeyboardInterrupt:
-        typer.echo("fetch: interrupted; run the same command again to resume", err=True)
+        typer.echo("interrupted: run the same command again to resume", err=True)
         raise typer.Exit(130) from None
     except ExtractorError as exc:
-        typer.echo(f"fetch: {exc}", err=True)
+        report_failure(exc.path or "fetch", exc.message)
         raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"fetch: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        report_failure(str(exc.filename or "fetch"), exc.strerror or str(exc))
         raise typer.Exit(1) from None
     for row in summary.failed:
-        typer.echo(f"fetch failed: {row.url or row.label or row.download_id}: {row.error}", err=True)
+        report_failure(row.url or row.label or row.download_id, row.error or "failed")
     typer.echo(summary.describe())
     if not summary.ok:
         raise typer.Exit(1)
