@@ -36,8 +36,8 @@ from .defaults import DEFAULT_CONCURRENCY, DEFAULT_DELAY
 
 log = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/dhr-extract/dhr-extract"
-USER_AGENT = f"dhr-extract/{__version__} (+{PROJECT_URL})"
+# Names the tool and its version; no project URL is claimed until one is published.
+USER_AGENT = f"dhr-extract/{__version__} (Domestic Homicide Review recommendations extractor; polite crawler)"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 T = TypeVar("T")
