@@ -45,7 +45,7 @@ def test_user_agent_names_tool_and_version(site: Site) -> None:
     with PoliteClient(fast_config()) as client:
         client.get_text(site.url("/"))
         (agent,) = site.user_agents
-        assert agent.startswith(f"dhr-extract/{__version__} (+https://")
+        assert agent.startswith(f"dhr-extract/{__version__} (")
 
 
 def test_delay_between_requests_is_enforced(site: Site) -> None:
