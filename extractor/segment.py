@@ -26,7 +26,12 @@ from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
 from .numbering import Marker, parse_marker
 
-_ITEM_PRIORITY = ["label", "r", "decimal", "int_letter", "paren", "int", "letter", "bullet"]
+_ITEM_PRIORITY = ["label", "r", "decimal", "paren", "int", "letter", "bullet"]
+
+
+def _family(kind: str) -> str:
+    """"2a" and "3" number the same list: letters extend plain integers."""
+    return "int" if kind == "int_letter" else kind
 _AGENCY_HINT = re.compile(
     r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
     r"office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|housing|homes|"
@@ -39,7 +44,31 @@ _GROUP_WORDS = re.compile(
     r"wider|general|specific|individual|additional|learning|dhr)\b.*$|recommendations?$",
     re.I,
 )
-_SECTION_PRIORITY = {"main": 0, "agency": 0, "exec_summary": 1, "action_plan": 2}
+_SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2, "action_plan": 3}
+# Where a mixed section turns from narrative to recommendations.
+_RECS_START = re.compile(
+    r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+recommendations|"
+    r"following\s+recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below|follow)|"
+    r"^recommendations?\s*:?$",
+    re.I,
+)
+# A numbered paragraph that talks about the recommendations rather than making one.
+_PREAMBLE = re.compile(
+    r"^(?:the|these|this|all|each|our|its)?\s*(?:panel|review|recommendations?|following|section|chapter|report)\b.{0,200}?"
+    r"\b(?:following|below|set\s+out|as\s+follows|grouped|listed|are\s+made|makes?|numbered|ordered)\b",
+    re.I,
+)
+_DIRECTIVE = re.compile(
+    r"\b(?:should|must|shall|ensures?|to\s+(?:review|develop|ensure|consider|provide|audit|update|raise|"
+    r"establish|produce|deliver|share|promote|implement|introduce)|recommend(?:s|ed)?\s+that|consider(?:s)?\b|"
+    r"reviews?\s+(?:its|their|the)|develops?\s+|provides?\s+|undertakes?|is\s+requested|are\s+requested)",
+    re.I,
+)
+_LABEL_LINE = re.compile(
+    r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
+    r"agency|agencies|owner)\s*[:–—]",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -68,13 +97,40 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     table_rows = table_parser.rows_from_tables(rec_tables, section)
     boxes = [(t.page, t.bbox) for t in rec_tables]
     lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    announced = True
+    if section.kind == "conclusions":
+        lines, announced = _after_recs_start(lines)
     line_rows = segment_lines(lines, section)
+    if not announced:
+        # no "the panel recommends:" to cut at: keep only items phrased as directives
+        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
     return [
         replace(r, order=n, agency_hint=r.agency_hint or default)
         for n, r in enumerate(rows)
     ]
+
+
+def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:
+    """In "Conclusions and recommendations", keep what follows "the panel recommends:".
+
+    The last such announcement wins (narrative may quote earlier ones); a bare
+    "Recommendation" label is an item, not an announcement, so it is kept.
+    """
+    for i in range(len(lines) - 1, -1, -1):
+        text = lines[i].text.strip()
+        if parse_marker(text) is not None and parse_marker(text).kind == "label":  # type: ignore[union-attr]
+            continue
+        nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        joined = f"{text} {nxt}" if len(nxt.split()) <= 3 else text
+        if _RECS_START.search(text) or _RECS_START.search(joined):
+            start = i + 1 if _RECS_START.search(text) else i + 2
+            mk = parse_marker(text)
+            if mk is not None and mk.kind in ("decimal", "int"):
+                return [lines[i], *lines[start:]], True  # a numbered title its items hang from
+            return lines[start:], True
+    return lines, False
 
 
 def _section_agency(section: Section) -> str | None:
@@ -112,13 +168,17 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
             agency = title if _looks_like_agency(title) else (None if _GROUP_WORDS.search(title) else agency)
             current = None
             continue
-        starts = mk is not None and mk.kind == scheme and (item_x is None or line.x0 <= item_x + 12)
+        starts = mk is not None and _family(mk.kind) == scheme and (item_x is None or line.x0 <= item_x + 12)
         if starts and mk is not None:
             rid = _compose_id(mk, prefix)
             current = _Item(id=rid, first=line, agency=agency, bottom=line.bottom, page=line.page)
             if mk.rest:
                 current.parts.append(mk.rest)
             items.append(current)
+            continue
+        if _LABEL_LINE.match(text) and current is not None:
+            current.parts.append(text)  # "Addressed to: …" belongs to the item above
+            current.bottom, current.page = line.bottom, line.page
             continue
         if _is_subheading(line, mk, body, lines, i):
             if _looks_like_agency(text):
@@ -140,7 +200,15 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
             _, part = strip_bullet(text)
         current.parts.append(part)
         current.bottom, current.page = line.bottom, line.page
-    return [_to_row(item, section) for item in items if join_lines(item.parts)]
+    rows = [_to_row(item, section) for item in items if join_lines(item.parts)]
+    return [r for r in rows if not _is_preamble(r.text)]
+
+
+def _is_preamble(text: str) -> bool:
+    """"The recommendations below are grouped by agency." is not a recommendation."""
+    if len(text.split()) > 60 or re.search(r"\b(?:should|must|ensure)\b", text, re.I):
+        return False
+    return bool(_PREAMBLE.search(text)) or bool(_RECS_START.search(text))
 
 
 def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[int]) -> str | None:
@@ -156,7 +224,7 @@ def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[i
             continue
         if mk.kind == "label" and not mk.rest and i + 1 < len(lines) and parse_marker(lines[i + 1].text) is not None:
             continue
-        found.setdefault(mk.kind, []).append(line.x0)
+        found.setdefault(_family(mk.kind), []).append(line.x0)
     if not found:
         return None
     counts = {k: len(v) for k, v in found.items()}
@@ -171,7 +239,7 @@ def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[i
 
 
 def _item_indent(lines: list[Line], markers: list[Marker | None], scheme: str | None, groups: set[int]) -> float | None:
-    xs = [ln.x0 for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and mk.kind == scheme and i not in groups]
+    xs = [ln.x0 for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _family(mk.kind) == scheme and i not in groups]
     if not xs:
         return None
     return Counter(round(x) for x in xs).most_common(1)[0][0]
@@ -288,21 +356,29 @@ def merge_sections(sections: list[Section], per_section: list[list[Row]]) -> lis
     if not ranked:
         return []
     best = ranked[0][0]
-    kept: list[Row] = []
+    unique: list[Row] = []
     others: list[Row] = []
     for priority, i in sorted(ranked, key=lambda t: t[1]):
-        (kept if priority == best else others).extend(per_section[i])
-    unique: list[Row] = []
-    seen: list[str] = []
-    for row in kept:
-        key = _norm(row.text)
-        if any(fuzz.ratio(key, s) >= 95 for s in seen):
+        if priority != best:
+            others.extend(per_section[i])
             continue
-        seen.append(key)
-        unique.append(row)
+        # Within one section every row stands (agencies may share a wording); a later
+        # section of the same rank that repeats a row adds nothing.
+        earlier = list(unique)
+        unique.extend(row for row in per_section[i] if not _repeats(row, earlier))
     if others:
         unique = [_borrow_addressee(row, others) for row in unique]
     return unique
+
+
+def _repeats(row: Row, earlier: list[Row]) -> bool:
+    key = _norm(row.text)
+    for other in earlier:
+        if row.agency_hint and other.agency_hint and row.agency_hint != other.agency_hint:
+            continue
+        if fuzz.ratio(key, _norm(other.text)) >= 95:
+            return True
+    return False
 
 
 def _borrow_addressee(row: Row, others: list[Row]) -> Row:
