@@ -59,6 +59,11 @@ def normalise_id(value: str | None) -> str | None:
     return value or None
 
 
+def _raw_name(value: str | None) -> str:
+    """A raw addressee for comparison: "That the Home Office …" may be read with or without "the"."""
+    return re.sub(r"^the\s+", "", normalise_text(value))
+
+
 def _names(values: list[str] | None) -> set[str]:
     return {normalise_text(v) for v in values or [] if v and v.strip()}
 
@@ -238,7 +243,7 @@ def score_document(name: str, golden: Report, predicted: Report) -> DocScore:
             doc.addressee_correct += 1
         else:
             changes.append(f"addressed_to {g.addressed_to} → {p.addressed_to}")
-        if fuzz.ratio(normalise_text(g.addressed_to_raw), normalise_text(p.addressed_to_raw)) >= MATCH_THRESHOLD:
+        if fuzz.ratio(_raw_name(g.addressed_to_raw), _raw_name(p.addressed_to_raw)) >= MATCH_THRESHOLD:
             doc.raw_addressee_correct += 1
         if normalise_text(g.text) != normalise_text(p.text):
             changes.append(f"text ({score:.0f}): {short_diff(g.text, p.text)}")

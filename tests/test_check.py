@@ -182,3 +182,7 @@ def test_missed_row_names_its_closest_prediction_and_raw_addressee_is_scored() -
     assert doc.diffs[0].changes and doc.diffs[0].changes[0].startswith("closest [1]")
     same = Report(file="x.pdf", recommendations=[Recommendation(id="1", text=TEXTS[0], addressed_to_raw="Merseyside Police.")])
     assert score_document("x", gold, same).raw_addressee_accuracy == 1.0
+    article = Report(file="x.pdf", recommendations=[Recommendation(id="1", text=TEXTS[0], addressed_to_raw="The Merseyside Police")])
+    assert score_document("x", gold, article).raw_addressee_accuracy == 1.0
+    other = Report(file="x.pdf", recommendations=[Recommendation(id="1", text=TEXTS[0], addressed_to_raw="Sefton Council")])
+    assert score_document("x", gold, other).raw_addressee_accuracy == 0.0
