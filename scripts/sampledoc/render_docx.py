@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -172,7 +173,7 @@ def _set_cell(cell: Any, lines: list[str], size: float, bold: bool = False) -> N
         run.bold = bold
 
 
-def _table(doc: Any, block: Block, size: float) -> None:
+def _table(doc: Any, block: Block, size: float, text_width: float = TEXT_WIDTH_CM) -> None:
     header = block["header"]
     ncol = len(header)
     rows = block["rows"]
@@ -204,15 +205,26 @@ def _table(doc: Any, block: Block, size: float) -> None:
                 _set_cell(table.cell(r, c), cell, fs)
     table.autofit = False
     for c, column in enumerate(table.columns):
-        column.width = Cm(TEXT_WIDTH_CM * fractions[c])
+        column.width = Cm(text_width * fractions[c])
     for r in table.rows:
         for c, cell in enumerate(r.cells):
-            cell.width = Cm(TEXT_WIDTH_CM * fractions[c])
+            cell.width = Cm(text_width * fractions[c])
     doc.add_paragraph()
+
+
+def _orient(doc: Any, landscape: bool) -> float:
+    """Start a new section in landscape (wide action-plan tables) or back in portrait."""
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec.different_first_page_header_footer = False  # keep the running header on its first page
+    sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21.0)
+    sec.page_width, sec.page_height = (long, short) if landscape else (short, long)
+    return 29.7 - 5.0 if landscape else TEXT_WIDTH_CM
 
 
 def _body(doc: Any, blocks: list[Block], size: float) -> None:
     first = True
+    width = TEXT_WIDTH_CM
     for b in blocks:
         t = b["t"]
         if t == "heading":
@@ -222,11 +234,17 @@ def _body(doc: Any, blocks: list[Block], size: float) -> None:
             first = False
         elif t == "para":
             indent = Cm(1.5)
-            if b.get("num"):
+            if b.get("auto"):
+                p = doc.add_paragraph(b["text"], style="List Number")
+            elif b.get("num"):
                 p = doc.add_paragraph(f"{b['num']}\t{b['text']}")
                 p.paragraph_format.left_indent = indent
                 p.paragraph_format.first_line_indent = -indent
                 p.paragraph_format.tab_stops.add_tab_stop(indent)
+            elif b.get("lead"):
+                p = doc.add_paragraph()
+                p.add_run(b["lead"]).bold = True
+                p.add_run(" " + b["text"])
             else:
                 p = doc.add_paragraph(b["text"])
                 if b.get("indent"):
@@ -247,7 +265,9 @@ def _body(doc: Any, blocks: list[Block], size: float) -> None:
             p.add_run(b["text"]).bold = True
             p.paragraph_format.keep_with_next = True
         elif t == "table":
-            _table(doc, b, size)
+            _table(doc, b, size, width)
+        elif t == "orient":
+            width = _orient(doc, b["landscape"])
 
 
 def render(spec: dict[str, Any], blocks: list[Block], pages: dict[str, int], out: Path) -> None:

@@ -52,6 +52,7 @@ class Styles:
         self.font, self.bold, self.italic = _fonts(style.get("font", "Helvetica"))
         size = float(style.get("size", 11))
         self.size = size
+        self.hyphenate = bool(style.get("hyphenate"))
         lead = size * 1.35
         self.body = ParagraphStyle("body", fontName=self.font, fontSize=size, leading=lead, spaceAfter=size * 0.6)
         self.num = ParagraphStyle("num", parent=self.body, leftIndent=size * 3.6, bulletIndent=0, bulletFontName=self.font)
@@ -174,6 +175,70 @@ def _merge_spans(cmds: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return rest + list(spans.values())
 
 
+VOWELS = set("aeiouy")
+
+
+def hyphenate(text: str, font: str, size: float, width: float) -> str:
+    """Break ``text`` into lines of ``width`` points, splitting long words with a hyphen.
+
+    Word processors hyphenate justified reports; the extractor must undo it. Splits fall
+    after a vowel that is followed by a consonant ("arrange-ments"), never in short words,
+    numbers or words that already contain a hyphen. Returns paragraph markup with <br/>.
+    """
+    def w(s: str) -> float:
+        return pdfmetrics.stringWidth(s, font, size)
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if w(candidate) <= width - 1:
+            line = candidate
+            continue
+        split = None
+        if len(word) >= 8 and word.isalpha():
+            for k in range(len(word) - 3, 2, -1):
+                head = f"{line} {word[:k]}-" if line else f"{word[:k]}-"
+                if _syllable_break(word.lower(), k) and w(head) <= width - 1:
+                    split = k
+                    break
+        if split:
+            lines.append(f"{line} {word[:split]}-".strip())
+            line = word[split:]
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return "<br/>".join(escape(x) for x in lines if x)
+
+
+def _syllable_break(word: str, k: int) -> bool:
+    """A plausible hyphenation point: before -tion/-sion/-ment/-ing, or V C|C V."""
+    if word[k:] in ("tion", "sion", "ment", "ments", "tions", "ing", "ings"):
+        return True
+    return (word[k - 2] in VOWELS and word[k - 1] not in VOWELS and word[k] not in VOWELS
+            and k + 1 < len(word) and word[k + 1] in VOWELS)
+
+
+def _text(b: Block, st: Styles, style: ParagraphStyle, width: float) -> str:
+    lead = b.get("lead")
+    if st.hyphenate:
+        font = st.italic if b.get("italic") else st.font
+        room = width - 12 - style.leftIndent - style.rightIndent  # the frame pads 6 pt each side
+        if lead:  # the bold label is wider than the same words in the body font
+            room -= pdfmetrics.stringWidth(lead, st.bold, style.fontSize) - pdfmetrics.stringWidth(lead, font, style.fontSize)
+        body = hyphenate(f"{lead} {b['text']}" if lead else b["text"], font, style.fontSize, room)
+        if lead:
+            body = body.replace(escape(lead), f"<b>{escape(lead)}</b>", 1)
+    else:
+        body = escape(b["text"])
+        if lead:
+            body = f"<b>{escape(lead)}</b> {body}"
+    if b.get("italic"):
+        body = f"<i>{body}</i>"
+    return body
+
+
 def body_flowables(blocks: list[Block], st: Styles, width: float) -> list[Any]:
     out: list[Any] = []
     for b in blocks:
@@ -183,16 +248,12 @@ def body_flowables(blocks: list[Block], st: Styles, width: float) -> list[Any]:
                 out.append(PageBreak())
             out.append(_p(b["text"], st.h1 if b["level"] == 1 else st.h2))
         elif t == "para":
-            text = escape(b["text"])
-            if b.get("italic"):
-                text = f"<i>{text}</i>"
-            if b.get("num"):
-                out.append(Paragraph(text, st.num, bulletText=b["num"]))
-            else:
-                out.append(Paragraph(text, st.ind if b.get("indent") else st.body))
+            style = st.num if b.get("num") else st.ind if b.get("indent") else st.body
+            text = _text(b, st, style, width)
+            out.append(Paragraph(text, style, bulletText=b.get("num") or None))
         elif t == "bullet":
             style = st.b1 if b["level"] == 1 else st.b2
-            out.append(Paragraph(escape(b["text"]), style, bulletText=b["glyph"] or None))
+            out.append(Paragraph(_text(b, st, style, width), style, bulletText=b["glyph"] or None))
         elif t == "label":
             out.append(_p(b["text"], st.label))
         elif t == "table":

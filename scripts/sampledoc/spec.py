@@ -102,12 +102,16 @@ def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> lis
     elif layout == "bare_label":
         out.append({"t": "label", "text": "Recommendation"})
         out.append(_para(text))
+    elif layout == "inline_label":  # "Recommendation 3: text" on one line
+        out.append(_para(text, lead=rec.get("label") or f"Recommendation {rec['id']}:"))
     elif layout == "bullets":
         out.append({"t": "bullet", "text": text, "level": 1, "glyph": "•"})
+    elif layout == "autonumber":  # Word "List Number": the number is generated, not typed
+        out.append(_para(text, num=f"{rec['id']}.", auto=True))
     else:  # numbered
         out.append(_para(text, num=rec.get("id")))
     for sub in rec.get("sub", []):
-        out.append({"t": "bullet", "text": sub, "level": 2 if layout == "bullets" else 1, "glyph": glyph})
+        out.append({"t": "bullet", "text": sub, "level": 2 if layout in ("bullets", "autonumber") else 1, "glyph": glyph})
     if rec.get("tail"):  # a closing sentence after the sub-points, still this recommendation
         out.append(_para(rec["tail"], indent=1 if layout == "numbered" else 0))
     if rec.get("addr_line"):
@@ -130,6 +134,8 @@ def _table_blocks(section: dict[str, Any], prose: Prose, text_key: str = "text")
             "Recommendation", "Scope of recommendation", "Action to take", "Lead agency",
             "Key milestones achieved", "Target date", "Date of completion and outcome",
         ]
+    elif shape == "agency_table":
+        header = section.get("columns") or ["Agency", "No.", "Recommendation", "Timescale"]
     else:
         header = section.get("columns") or ["No.", "Recommendation", "Addressed to"]
     rows: list[Any] = []
@@ -149,9 +155,12 @@ def _table_blocks(section: dict[str, Any], prose: Prose, text_key: str = "text")
                 [item.get("milestone") or prose.milestone()], [item.get("target") or prose.target_date()],
                 [item.get("done", "")],
             ])
+        elif shape == "agency_table":
+            rows.append([lead, [item.get("id") or ""], _cell_text(item, text_key), [item.get("target") or prose.target_date()]])
         else:
             rows.append([[item.get("id") or ""], _cell_text(item, text_key), lead])
-    widths = section.get("widths") or ([0.25, 0.1, 0.16, 0.17, 0.12, 0.1, 0.1] if shape == "ho_table" else None)
+    default = {"ho_table": [0.25, 0.1, 0.16, 0.17, 0.12, 0.1, 0.1], "agency_table": [0.22, 0.07, 0.56, 0.15]}
+    widths = section.get("widths") or default.get(shape)
     return [{"t": "table", "header": header, "rows": rows, "widths": widths,
              "font_size": section.get("font_size")}]
 
@@ -193,8 +202,12 @@ def _recs(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[B
     text_key = {"exec_recs": "exec_text", "action_plan": "ap_text"}.get(kind, "text")
     out: list[Block] = [_para(t) for t in section.get("intro", [])]
     layout = section["layout"]
-    if layout in ("table", "ho_table"):
+    if layout in ("table", "ho_table", "agency_table"):
+        if section.get("landscape"):
+            out.append({"t": "orient", "landscape": True})
         out.extend(_table_blocks(section if kind != "action_plan" else _ap_section(section, spec), prose, text_key))
+        if section.get("landscape"):
+            out.append({"t": "orient", "landscape": False})
     else:
         for item in section["items"]:
             if "heading" in item:
