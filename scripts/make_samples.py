@@ -152,6 +152,33 @@ def check(specs: list[dict]) -> int:
     return 1 if bad else 0
 
 
+def straddles(pdf: Path, text: str) -> bool:
+    """True when a recommendation starts on one page and ends on the next."""
+    words = text.split()
+    head, tail = " ".join(words[:5]), " ".join(words[-3:])
+    with pymupdf.open(pdf) as doc:
+        pages = [" ".join(page.get_text("text").split()) for page in doc]
+    return any(head in a and tail not in a and tail in b for a, b in zip(pages, pages[1:], strict=False))
+
+
+def find_straddle(spec: dict, rec_id: str, limit: int = 30) -> int | None:
+    """Smallest ``intro_filler`` that makes recommendation ``rec_id`` cross a page break.
+
+    A helper for writing specs (the result is then written into the spec by hand, so the
+    spec stays declarative): real recommendations often run over a page break, with the
+    running footer and header printed in the middle of their text.
+    """
+    section = next(s for s in spec["body"] if s["kind"] == "recs" and any(i.get("id") == rec_id for i in s["items"]))
+    rec = next(i for i in section["items"] if i.get("id") == rec_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(limit + 1):
+            section["intro_filler"] = n
+            build([spec], Path(tmp), None)
+            if straddles(Path(tmp) / f"{spec['name']}.pdf", rec["text"]):
+                return n
+    return None
+
+
 def catalogue(specs: list[dict]) -> str:
     """The markdown catalogue table for docs/SAMPLES.md (from specs and built PDFs)."""
     lines = ["| sample | producer | pages | recs | layout, numbering and traps |", "|---|---|---:|---:|---|"]
@@ -171,12 +198,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--goldens", action="store_true", help="rewrite goldens from specs only")
     parser.add_argument("--check", action="store_true", help="rebuild in a temp dir and compare")
     parser.add_argument("--catalogue", action="store_true", help="print the docs/SAMPLES.md table")
+    parser.add_argument("--straddle", metavar="ID", help="print the intro_filler that makes recommendation ID cross a page break")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     paths = sorted(SPECS.glob("*.json"))
     specs = [load_spec(p) for p in paths if not args.names or p.stem in args.names]
     if args.check:
         return check(specs)
+    if args.straddle:
+        for spec in specs:
+            sys.stdout.write(f"{spec['name']} {args.straddle}: intro_filler = {find_straddle(spec, args.straddle)}\n")
+        return 0
     if args.catalogue:
         sys.stdout.write(catalogue(specs) + "\n")
         return 0

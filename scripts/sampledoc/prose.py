@@ -92,6 +92,20 @@ TEMPLATES: dict[str, list[str]] = {
         "The panel is confident that the changes described in the individual management reviews will improve the response to victims locally.",
         "The lessons of this review are not new, and the panel notes that similar themes have arisen in earlier reviews in the area.",
     ],
+    "recs_intro": [
+        "The panel discussed each draft recommendation with the agency concerned before it was agreed.",
+        "Where an agency had already changed its practice during the review, the panel has not repeated that change here.",
+        "The recommendations are intended to be specific, measurable and achievable within the time allowed.",
+        "Each agency will record the actions it takes in the partnership's action plan, with a named lead and a target date.",
+        "The partnership board will receive a report on progress at each of its meetings until every action is complete.",
+        "Some of the learning applies beyond the agencies named, and the partnership will share the report widely.",
+        "The family were told about the recommendations before publication and were invited to comment on them.",
+        "The panel has kept the number of recommendations small so that they can be implemented in full.",
+        "Several recommendations echo learning from earlier reviews in the area, which the panel regards as significant.",
+        "The chair wrote to each agency's senior manager to confirm that the recommendations had been accepted.",
+        "National learning will be drawn to the attention of the Home Office when this report is submitted.",
+        "The panel would like to thank the agencies for the openness with which they approached this review.",
+    ],
 }
 
 FINDINGS = [
@@ -155,6 +169,13 @@ class Prose:
         pool = TEMPLATES.get(topic, TEMPLATES["analysis"])
         count = min(len(pool), self.rng.randint(*sentences))
         return " ".join(self._fill(t) for t in self.rng.sample(pool, count))
+
+    def sentences(self, topic: str, count: int) -> str:
+        """Exactly ``count`` sentences on a topic (the pool is reused if needed)."""
+        pool = TEMPLATES[topic]
+        picked = [pool[(i + self.rng.randint(0, len(pool) - 1)) % len(pool)] if i >= len(pool) else None for i in range(count)]
+        order = self.rng.sample(pool, min(count, len(pool)))
+        return " ".join(self._fill(t) for t in order + [p for p in picked if p][: max(0, count - len(order))])
 
     def finding(self, index: int) -> str:
         """A key finding or lesson (never phrased as a recommendation)."""

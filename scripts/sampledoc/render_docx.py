@@ -222,6 +222,40 @@ def _orient(doc: Any, landscape: bool) -> float:
     return 29.7 - 5.0 if landscape else TEXT_WIDTH_CM
 
 
+def _para(doc: Any, b: Block) -> None:
+    """A body paragraph: hanging-indent number, Word auto-number, bold lead-in or plain."""
+    indent = Cm(1.5)
+    if b.get("auto"):
+        p = doc.add_paragraph(b["text"], style="List Number")
+    elif b.get("num"):
+        p = doc.add_paragraph(f"{b['num']}\t{b['text']}")
+        p.paragraph_format.left_indent = indent
+        p.paragraph_format.first_line_indent = -indent
+        p.paragraph_format.tab_stops.add_tab_stop(indent)
+    elif b.get("lead"):
+        p = doc.add_paragraph()
+        p.add_run(b["lead"]).bold = True
+        p.add_run(" " + b["text"])
+    else:
+        p = doc.add_paragraph(b["text"])
+        if b.get("indent"):
+            p.paragraph_format.left_indent = indent
+    if b.get("italic"):
+        for run in p.runs:
+            run.italic = True
+
+
+def _bullet(doc: Any, b: Block) -> None:
+    """Word bullets for '•', typed glyphs (or none, for 'a)' labels) otherwise."""
+    if b["glyph"] == "•":
+        p = doc.add_paragraph(b["text"], style="List Bullet" if b["level"] == 1 else "List Bullet 2")
+    else:
+        p = doc.add_paragraph(f"{b['glyph']}\t{b['text']}" if b["glyph"] else b["text"])
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(2.4))
+        p.paragraph_format.first_line_indent = Cm(-0.9) if b["glyph"] else None
+    p.paragraph_format.left_indent = Cm(2.4 if b["level"] == 1 else 3.2)
+
+
 def _body(doc: Any, blocks: list[Block], size: float) -> None:
     first = True
     width = TEXT_WIDTH_CM
@@ -233,33 +267,9 @@ def _body(doc: Any, blocks: list[Block], size: float) -> None:
                 p.paragraph_format.page_break_before = True
             first = False
         elif t == "para":
-            indent = Cm(1.5)
-            if b.get("auto"):
-                p = doc.add_paragraph(b["text"], style="List Number")
-            elif b.get("num"):
-                p = doc.add_paragraph(f"{b['num']}\t{b['text']}")
-                p.paragraph_format.left_indent = indent
-                p.paragraph_format.first_line_indent = -indent
-                p.paragraph_format.tab_stops.add_tab_stop(indent)
-            elif b.get("lead"):
-                p = doc.add_paragraph()
-                p.add_run(b["lead"]).bold = True
-                p.add_run(" " + b["text"])
-            else:
-                p = doc.add_paragraph(b["text"])
-                if b.get("indent"):
-                    p.paragraph_format.left_indent = indent
-            if b.get("italic"):
-                for run in p.runs:
-                    run.italic = True
+            _para(doc, b)
         elif t == "bullet":
-            if b["glyph"] == "•":
-                p = doc.add_paragraph(b["text"], style="List Bullet" if b["level"] == 1 else "List Bullet 2")
-            else:
-                p = doc.add_paragraph(f"{b['glyph']}\t{b['text']}" if b["glyph"] else b["text"])
-                p.paragraph_format.tab_stops.add_tab_stop(Cm(2.4))
-                p.paragraph_format.first_line_indent = Cm(-0.9) if b["glyph"] else None
-            p.paragraph_format.left_indent = Cm(2.4 if b["level"] == 1 else 3.2)
+            _bullet(doc, b)
         elif t == "label":
             p = doc.add_paragraph()
             p.add_run(b["text"]).bold = True

@@ -201,6 +201,8 @@ def _recs(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[B
     kind = section["kind"]
     text_key = {"exec_recs": "exec_text", "action_plan": "ap_text"}.get(kind, "text")
     out: list[Block] = [_para(t) for t in section.get("intro", [])]
+    if section.get("intro_filler"):  # n more sentences of lead-in, to move the list down the page
+        out.append(_para(prose.sentences("recs_intro", section["intro_filler"])))
     layout = section["layout"]
     if layout in ("table", "ho_table", "agency_table"):
         if section.get("landscape"):
