@@ -173,9 +173,9 @@ class Prose:
     def sentences(self, topic: str, count: int) -> str:
         """Exactly ``count`` sentences on a topic (the pool is reused if needed)."""
         pool = TEMPLATES[topic]
-        picked = [pool[(i + self.rng.randint(0, len(pool) - 1)) % len(pool)] if i >= len(pool) else None for i in range(count)]
-        order = self.rng.sample(pool, min(count, len(pool)))
-        return " ".join(self._fill(t) for t in order + [p for p in picked if p][: max(0, count - len(order))])
+        extra = [pool[(i + self.rng.randint(0, len(pool) - 1)) % len(pool)] for i in range(len(pool), count)]
+        first = self.rng.sample(pool, min(count, len(pool)))
+        return " ".join(self._fill(t) for t in first + extra)
 
     def finding(self, index: int) -> str:
         """A key finding or lesson (never phrased as a recommendation)."""
