@@ -186,3 +186,20 @@ def test_missed_row_names_its_closest_prediction_and_raw_addressee_is_scored() -
     assert score_document("x", gold, article).raw_addressee_accuracy == 1.0
     other = Report(file="x.pdf", recommendations=[Recommendation(id="1", text=TEXTS[0], addressed_to_raw="Sefton Council")])
     assert score_document("x", gold, other).raw_addressee_accuracy == 0.0
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed sample not built")
+def test_update_shows_diff_and_keeps_checked_metadata(tmp_path: Path) -> None:
+    samples, golden = tmp_path / "samples", tmp_path / "golden"
+    samples.mkdir()
+    shutil.copy(SEED, samples / "seed.pdf")
+    write_golden(_report([("1", "A recommendation that is not in the seed report at all, for the diff.", ["Home Office"])],
+                         title="Kept title", csp="Manchester Community Safety Partnership", published="2023-07",
+                         year_of_death=2016), golden / "seed.json")
+    res = CliRunner().invoke(app, ["check", "--samples", str(samples), "--golden", str(golden), "--update", "seed"])
+    assert res.exit_code == 0, res.output
+    assert "missed" in res.output and "wrote" in res.output
+    data = json.loads((golden / "seed.json").read_text())
+    assert data["metadata"]["published"] == "2023-07"  # never printed in the PDF, so always kept
+    assert data["metadata"]["title"]
+    assert all(r["text"] != "A recommendation that is not in the seed report at all, for the diff." for r in data["recommendations"])

@@ -18,7 +18,7 @@ from rich.table import Table
 from ..check import CheckResult, DocScore, score_document
 from ..check import check as run_check
 from ..errors import ExtractorError
-from ..io.golden import read_golden, write_golden
+from ..io.golden import META_FIELDS, read_golden, write_golden
 from ._common import report_failure, usage_error
 
 
@@ -37,7 +37,7 @@ def check_command(
     golden: Annotated[Path, typer.Option("--golden", help="Folder of golden JSON files and thresholds.toml.")] = Path("golden"),
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="table or json.")] = CheckFormat.table,
     min_f1: Annotated[float | None, typer.Option("--min-f1", min=0.0, max=1.0, help="Override the F1 thresholds (overall and per document).")] = None,
-    update: Annotated[str | None, typer.Option("--update", metavar="NAME", help="Rewrite golden/NAME.json from the current extraction, after showing the diff.")] = None,
+    update: Annotated[str | None, typer.Option("--update", metavar="NAME", help="Rewrite golden/NAME.json from the current extraction, after showing the diff (metadata the extractor leaves empty keeps its golden value).")] = None,
 ) -> None:
     """Score extraction of every sample against its golden; exit 1 on a regression.
 
@@ -78,10 +78,14 @@ def _update(samples: Path, golden: Path, name: str) -> None:
     console = _console()
     if target.exists():
         try:
-            doc = score_document(stem, read_golden(target), report)
+            old = read_golden(target)
         except ExtractorError:
-            doc = None
-        if doc is not None:
+            old = None
+        if old is not None:
+            doc = score_document(stem, old, report)
+            for key in META_FIELDS:  # a field the extractor cannot read yet keeps its checked value
+                if getattr(report.metadata, key) is None:
+                    setattr(report.metadata, key, getattr(old.metadata, key))
             console.print(f"Changes to {target} (golden → new):")
             _print_diffs(console, doc)
             if not doc.diffs:
