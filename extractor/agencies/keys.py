@@ -1,0 +1,116 @@
+"""Normalised lookup keys for agency names.
+
+Reports write one body many ways: "Greater Manchester Police", "the Greater Manchester
+police", "NHS Manchester CCG", "Manchester Clinical Commissioning Group". A key
+removes what does not identify a body (case, punctuation, "the", "&" vs "and") and
+collapses the long forms of organisation types to one short form, so that exact lookup
+covers most variants and the fuzzy step only has to deal with real spelling slips.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Long organisation-type phrases collapsed to one token, longest first. Applied to the
+# space-joined token string, so each entry is matched on word boundaries.
+_PHRASES: tuple[tuple[str, str], ...] = (
+    ("clinical commissioning groups", "ccg"),
+    ("clinical commissioning group", "ccg"),
+    ("integrated care boards", "icb"),
+    ("integrated care board", "icb"),
+    ("integrated care systems", "ics"),
+    ("integrated care system", "ics"),
+    ("community safety partnerships", "csp"),
+    ("community safety partnership", "csp"),
+    ("community rehabilitation companies", "crc"),
+    ("community rehabilitation company", "crc"),
+    ("metropolitan borough council", "mbc"),
+    ("county borough council", "cbc"),
+    ("foundation trust", "ft"),
+    ("her majestys", "hm"),
+    ("his majestys", "hm"),
+    ("her majesty s", "hm"),
+    ("his majesty s", "hm"),
+)
+_WORDS = {
+    "saint": "st",
+    "advisor": "adviser",
+    "advisors": "advisers",
+    "organization": "organisation",
+    "center": "centre",
+    "programme": "program",
+}
+_DROP = {"the"}
+_PUNCT = re.compile(r"[^\w\s]+")
+_POSSESSIVE = re.compile(r"['’`](s)\b")
+# Words that make "NHS <x>" an organisation even without the prefix ("NHS Stockport CCG"
+# = "Stockport CCG"); without one of them "NHS Devon" must not collapse to "Devon".
+ORG_WORDS = frozenset(
+    {"ccg", "icb", "ics", "trust", "ft", "hospital", "hospitals", "board", "healthcare", "uhb"}
+)
+_TRAILING_ACRONYM = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z&/.\- ]{0,14})\s*\)\s*$")
+_TITLE_PREFIX = re.compile(
+    r"^\s*(?:the\s+)?(?:chief\s+(?:executive(?:\s+officer)?|constable|officer|medical\s+officer|nurse)"
+    r"|ceo|accountable\s+officer|chair(?:man|person)?|commissioner|director(?:\s+general)?)"
+    r"(?:\s+of|\s+for|\s*,|\s*:|\s+-|\s+–)?\s+",
+    re.IGNORECASE,
+)
+
+
+def key(text: str) -> str:
+    """The lookup key of a name: lower case, no punctuation, no "the", short type forms."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("&", " and ").replace("+", " and ")
+    t = _POSSESSIVE.sub(r"\1", t)
+    t = _PUNCT.sub(" ", t)
+    tokens = [_WORDS.get(w, w) for w in t.split() if w not in _DROP]
+    joined = " ".join(tokens)
+    if any(p in joined for p, _ in _PHRASES):
+        padded = f" {joined} "
+        for phrase, short in _PHRASES:
+            padded = padded.replace(f" {phrase} ", f" {short} ")
+        joined = padded.strip()
+    return joined
+
+
+def key_variants(k: str) -> tuple[str, ...]:
+    """Other keys to try for ``k``: with or without the "nhs" prefix (see ``ORG_WORDS``)."""
+    if k.startswith("nhs "):
+        rest = k[4:]
+        if ORG_WORDS.intersection(rest.split()):
+            return (rest,)
+        return ()
+    if ORG_WORDS.intersection(k.split()):
+        return (f"nhs {k}",)
+    return ()
+
+
+def strip_decorations(raw: str) -> tuple[str, str | None]:
+    """Remove a trailing "(ACR)" and a leading job title; return (name, acronym or None).
+
+    "Manchester Community Safety Partnership (MSCP)" names the partnership and defines
+    MSCP; "Chief Constable, South Yorkshire Police" is addressed to the force.
+    """
+    acronym = None
+    text = raw.strip().strip(".;:,")
+    m = _TRAILING_ACRONYM.search(text)
+    if m and m.start() > 0:
+        acronym = m.group(1).strip()
+        text = text[: m.start()].rstrip()
+    stripped = _TITLE_PREFIX.sub("", text, count=1)
+    if stripped and stripped != text:
+        text = stripped
+    return text, acronym
+
+
+def looks_like_acronym(text: str) -> bool:
+    """True for short capitalised tokens such as GMP, SLaM, NHSE/I, D&C, BNS CSP."""
+    t = text.strip()
+    if not t or len(t) > 12 or len(t.split()) > 2:
+        return False
+    letters = [c for c in t if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper >= 2 and upper * 2 >= len(letters)

@@ -1,0 +1,354 @@
+"""Resolve raw addressee strings to canonical agencies.
+
+Order, per name: exact alias (normalised key, with or without "NHS") → acronym (the
+report's own definitions first, then the registry's, disambiguated by area) → fuzzy
+(rapidfuzz ratio; accepted only above ``fuzzy_min_score`` and ``fuzzy_margin`` points
+ahead of the best other body). Generic forms ("the Police", "the CCG") found by any
+step are turned into the area's body, or stay unresolved when the area is unknown.
+
+A string that does not resolve whole is split on separators (";", "/", ",", "and",
+"&" …) and the split that covers the most text with matched names wins, so "Devon and
+Cornwall Police, the NPS and CRC" gives three bodies while "Bassetlaw, Newark and
+Sherwood CSP" stays one. Nothing is forced: a name that does not resolve keeps its raw
+text with ``matched=False``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from ..models import AgencyMatch
+from . import registry as reg
+from .context import MatchContext
+from .keys import key, key_variants, looks_like_acronym, strip_decorations
+
+_SEP = re.compile(r"(?:\s*(?:[;/\\\n+,&]|\band\b|\bwith\b|\bplus\b)\s*)+", re.IGNORECASE)
+_MAX_PIECES = 12
+_MAX_GROUP = 6
+_CACHE_LIMIT = 50_000
+_CONTEXTS = 32
+_AREA_TRIM = (
+    "community safety partnership", "csp board", "csp", "safer communities partnership",
+    "partnership", "metropolitan borough council", "mbc", "borough council", "district council",
+    "city council", "county council", "council", "local authority",
+)
+_AREA_PREFIX = ("safer ", "london borough of ", "royal borough of ")
+
+
+@dataclass(slots=True)
+class _Scope:
+    """Per-context state: the area row, the report's acronyms by key, and a result cache."""
+
+    area: reg.Area | None
+    acronyms: dict[str, str]
+    cache: dict[str, AgencyMatch] = field(default_factory=dict)
+    splits: dict[str, list[AgencyMatch]] = field(default_factory=dict)
+
+
+class AgencyRegistry:
+    """The canonical agency names and how to find them (see module docstring)."""
+
+    def __init__(
+        self,
+        agencies: list[reg.Agency],
+        areas: list[reg.Area],
+        area_aliases: dict[str, str] | None = None,
+        *,
+        version: str = "",
+        fuzzy_min_score: float = 88.0,
+        fuzzy_margin: float = 4.0,
+    ) -> None:
+        self.agencies = list(agencies)
+        self.version = version or reg.data_version(repr([a.to_dict() for a in agencies]))
+        self.fuzzy_min_score = float(fuzzy_min_score)
+        self.fuzzy_margin = float(fuzzy_margin)
+        self._by_name = {a.canonical: a for a in self.agencies}
+        self._alias, self.ambiguous_keys = reg.build_alias_index(self.agencies)
+        self._acronyms = reg.build_acronym_index(self.agencies)
+        self._areas = {key(a.area): a for a in areas}
+        for alias, name in (area_aliases or {}).items():
+            if key(name) in self._areas:
+                self._areas.setdefault(key(alias), self._areas[key(name)])
+        self._blocks = self._fuzzy_blocks()
+        self._scopes: OrderedDict[int, tuple[MatchContext | None, _Scope]] = OrderedDict()
+        self._area_cache: dict[str, reg.Area | None] = {}
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def load(
+        cls,
+        extra_csv: str | Path | None = None,
+        *,
+        fuzzy_min_score: float = 88.0,
+        fuzzy_margin: float = 4.0,
+    ) -> AgencyRegistry:
+        """The bundled registry, extended/overridden by ``extra_csv`` when given."""
+        agencies_text = reg.bundled_text("agencies.csv")
+        areas_text = reg.bundled_text("agency_areas.csv")
+        agencies = reg.read_agency_rows(agencies_text, "extractor/data/agencies.csv")
+        texts = [agencies_text, areas_text]
+        if extra_csv is not None:
+            extra_text = reg.read_user_csv(extra_csv)
+            agencies = reg.merge_rows(agencies, reg.read_agency_rows(extra_text, str(extra_csv)))
+            texts.append(extra_text)
+        areas, area_aliases = reg.read_area_rows(areas_text)
+        return cls(
+            agencies, areas, area_aliases, version=reg.data_version(*texts),
+            fuzzy_min_score=fuzzy_min_score, fuzzy_margin=fuzzy_margin,
+        )
+
+    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], list[int]]]:
+        """Fuzzy choices grouped by first letter; generic slot rows are never fuzzed."""
+        blocks: dict[str, tuple[list[str], list[int]]] = {}
+        for k, idx in self._alias.items():
+            via = self.agencies[idx].resolve_via
+            if len(k) < 6 or (via and not via.startswith("qualify:")):
+                continue
+            keys, ids = blocks.setdefault(k[0], ([], []))
+            keys.append(k)
+            ids.append(idx)
+        return blocks
+
+    # ------------------------------------------------------------------ queries
+    def get(self, canonical: str) -> reg.Agency | None:
+        """The registry row with this canonical name, if any."""
+        return self._by_name.get(canonical)
+
+    def list(self, kind: str | None = None) -> list[reg.Agency]:
+        """Every registry row (of one ``kind``), sorted by kind then name."""
+        rows = [a for a in self.agencies if kind is None or a.kind == kind]
+        return sorted(rows, key=lambda a: (a.kind, a.canonical.lower()))
+
+    def area(self, name: str | None) -> reg.Area | None:
+        """The area row for a CSP/council/force name ("Manchester", "Safer Stockport")."""
+        if not name:
+            return None
+        if name not in self._area_cache:
+            self._area_cache[name] = self._find_area(name)
+        return self._area_cache[name]
+
+    def _find_area(self, name: str) -> reg.Area | None:
+        k = key(name)
+        for _ in range(4):
+            if k in self._areas:
+                return self._areas[k]
+            trimmed = k
+            for suffix in _AREA_TRIM:
+                if trimmed.endswith(" " + suffix):
+                    trimmed = trimmed[: -len(suffix) - 1]
+                    break
+            for prefix in _AREA_PREFIX:
+                if trimmed.startswith(prefix):
+                    trimmed = trimmed[len(prefix):]
+            if trimmed == k:
+                break
+            k = trimmed
+        idx = self._lookup(key(name))
+        if idx is not None and self.agencies[idx].area:
+            return self._areas.get(key(self.agencies[idx].area))
+        return None
+
+    def resolve(self, raw: str | None, *, context: MatchContext | None = None) -> list[AgencyMatch]:
+        """One ``AgencyMatch`` per body named in ``raw`` (empty list for empty input)."""
+        text = (raw or "").strip()
+        if not text:
+            return []
+        scope = self._scope(context)
+        if text in scope.splits:
+            return [_copy(m) for m in scope.splits[text]]
+        result = self._resolve_text(text, scope)
+        if len(scope.splits) < _CACHE_LIMIT:
+            scope.splits[text] = result
+        return [_copy(m) for m in result]
+
+    # ------------------------------------------------------------------ internals
+    def _resolve_text(self, text: str, scope: _Scope) -> list[AgencyMatch]:
+        """Whole string first; with separators, fuzzy only after trying a split.
+
+        A fuzzy match of a whole multi-name string would swallow the smaller names
+        ("Devon and Cornwall Police, the NPS" ≈ "Devon and Cornwall Police"), so a
+        split naming two or more bodies wins over it.
+        """
+        if not _SEP.search(text):
+            return [self._single(text, scope)]
+        whole = self._single(text, scope, fuzzy=False)
+        if whole.matched:
+            return [whole]
+        parts = self._split(text, scope)
+        found = sum(m.matched for m in parts)
+        if found >= 2:
+            return parts
+        fuzzy_whole = self._single(text, scope)
+        if fuzzy_whole.matched:
+            return [fuzzy_whole]
+        return parts if found else [whole]
+
+    def _scope(self, context: MatchContext | None) -> _Scope:
+        ident = id(context)
+        hit = self._scopes.get(ident)
+        if hit is not None and hit[0] is context:
+            self._scopes.move_to_end(ident)
+            return hit[1]
+        acronyms = {key(a): e for a, e in (context.acronyms if context else {}).items()}
+        scope = _Scope(area=self.area(context.area if context else None), acronyms=acronyms)
+        self._scopes[ident] = (context, scope)
+        while len(self._scopes) > _CONTEXTS:
+            self._scopes.popitem(last=False)
+        return scope
+
+    def _lookup(self, k: str) -> int | None:
+        idx = self._alias.get(k)
+        if idx is None:
+            for variant in key_variants(k):
+                idx = self._alias.get(variant)
+                if idx is not None:
+                    break
+        return idx
+
+    def _single(
+        self, raw: str, scope: _Scope, *, acronyms: bool = True, fuzzy: bool = True
+    ) -> AgencyMatch:
+        slot = raw if fuzzy else "\0" + raw
+        cached = scope.cache.get(slot) if acronyms else None
+        if cached is not None:
+            return cached
+        result = self._single_uncached(raw, scope, acronyms, fuzzy)
+        if acronyms and len(scope.cache) < _CACHE_LIMIT:
+            scope.cache[slot] = result
+        return result
+
+    def _single_uncached(self, raw: str, scope: _Scope, acronyms: bool, fuzzy: bool) -> AgencyMatch:
+        text, _ = strip_decorations(raw)
+        k = key(text)
+        if not k:
+            return _unmatched(raw, "none")
+        idx = self._lookup(k)
+        if idx is not None:
+            return self._emit(raw, idx, "exact", 100.0, scope)
+        if acronyms and (looks_like_acronym(text) or k in scope.acronyms):
+            found = self._acronym(raw, k, scope)
+            if found is not None:
+                return found
+        return self._fuzzy(raw, k, scope) if fuzzy else _unmatched(raw, "none")
+
+    def _acronym(self, raw: str, k: str, scope: _Scope) -> AgencyMatch | None:
+        expansion = scope.acronyms.get(k)
+        if expansion is not None:
+            inner = self._single(expansion, scope, acronyms=False)
+            return AgencyMatch(raw, inner.canonical, inner.kind, "acronym-report", inner.score, inner.matched)
+        ids = self._acronyms.get(k)
+        if not ids:
+            return None
+        if len(ids) > 1:
+            ids = self._near(ids, scope.area)
+        if len(ids) != 1:
+            return _unmatched(raw, "ambiguous")
+        return self._emit(raw, ids[0], "acronym", 100.0, scope)
+
+    def _near(self, ids: tuple[int, ...], area: reg.Area | None) -> tuple[int, ...]:
+        """Keep the bodies of an ambiguous acronym that belong to the report's area."""
+        if area is None:
+            return ids
+        force = self._by_name.get(area.police)
+        places = {key(p) for p in (area.area, force.area if force else "") if p}
+        near = tuple(i for i in ids if key(self.agencies[i].area) in places)
+        if not near:
+            near = tuple(i for i in ids if area.region and self.agencies[i].region == area.region)
+        return near
+
+    def _fuzzy(self, raw: str, k: str, scope: _Scope) -> AgencyMatch:
+        if len(k) < 6 or k[0] not in self._blocks:
+            return _unmatched(raw, "none")
+        keys, ids = self._blocks[k[0]]
+        floor = self.fuzzy_min_score - self.fuzzy_margin
+        found = process.extract(k, keys, scorer=fuzz.ratio, limit=10, score_cutoff=floor)
+        if not found or found[0][1] < self.fuzzy_min_score:
+            return _unmatched(raw, "none")
+        best_idx, best_score = ids[found[0][2]], found[0][1]
+        runner_up = max((s for _, s, j in found[1:] if ids[j] != best_idx), default=0.0)
+        if best_score - runner_up < self.fuzzy_margin:
+            return _unmatched(raw, "ambiguous", best_score)
+        return self._emit(raw, best_idx, "fuzzy", best_score, scope)
+
+    def _emit(self, raw: str, idx: int, method: str, score: float, scope: _Scope) -> AgencyMatch:
+        agency = self.agencies[idx]
+        via = agency.resolve_via
+        if not via:
+            return AgencyMatch(raw, agency.canonical, agency.kind, method, score, True)
+        area = scope.area
+        if via.startswith("qualify:"):
+            qualifier = ""
+            if area is not None:
+                qualifier = area.upper_tier if via == "qualify:upper_tier" else area.area
+            label = f"{agency.canonical} ({qualifier})" if qualifier else agency.canonical
+            return AgencyMatch(raw, label, agency.kind, method + ("+area" if qualifier else ""), score, True)
+        target = self._slot(area, via)
+        body = self._by_name.get(target) if target else None
+        if body is None:
+            return _unmatched(raw, "generic")
+        return AgencyMatch(raw, body.canonical, body.kind, "area", score, True)
+
+    @staticmethod
+    def _slot(area: reg.Area | None, via: str) -> str:
+        if area is None:
+            return ""
+        if via == "icb":
+            value = area.commissioner
+            return value if value.endswith("Integrated Care Board") else ""
+        if via == "health_board":
+            value = area.commissioner
+            return value if value.endswith("Health Board") else ""
+        return area.slot(via)
+
+    def _split(self, raw: str, scope: _Scope) -> list[AgencyMatch]:
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for m in _SEP.finditer(raw):
+            if m.start() > pos:
+                spans.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(raw):
+            spans.append((pos, len(raw)))
+        if len(spans) < 2 or len(spans) > _MAX_PIECES:
+            return []
+        n = len(spans)
+        # best[i] = (covered chars, -groups, plan) for spans[i:]
+        best: list[tuple[int, int, list[tuple[int, int, AgencyMatch | None]]]] = [(0, 0, [])] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            options = []
+            for j in range(i + 1, min(n, i + _MAX_GROUP) + 1):
+                text = raw[spans[i][0]: spans[j - 1][1]]
+                match = self._single(text, scope, fuzzy=j == i + 1)
+                if not match.matched and j > i + 1:
+                    continue
+                cover = len(text) if match.matched else 0
+                rest = best[j]
+                options.append((cover + rest[0], rest[1] - 1, [(i, j, match if match.matched else None)] + rest[2]))
+            best[i] = max(options, key=lambda o: (o[0], o[1]))
+        out: list[AgencyMatch] = []
+        pending: tuple[int, int] | None = None
+        for i, j, match in best[0][2]:
+            if match is None:
+                start = pending[0] if pending else spans[i][0]
+                pending = (start, spans[j - 1][1])
+                continue
+            if pending:
+                out.append(self._single(raw[pending[0]: pending[1]], scope))
+                pending = None
+            out.append(match)
+        if pending:
+            out.append(self._single(raw[pending[0]: pending[1]], scope))
+        return [m for m in out if key(m.input)]
+
+
+def _unmatched(raw: str, method: str, score: float = 0.0) -> AgencyMatch:
+    return AgencyMatch(raw, None, None, method, score, False)
+
+
+def _copy(m: AgencyMatch) -> AgencyMatch:
+    return AgencyMatch(m.input, m.canonical, m.kind, m.method, m.score, m.matched)
