@@ -42,8 +42,13 @@ _WORDS = {
     "programme": "program",
 }
 _DROP = {"the"}
+_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")\b")
+_PHRASE_MAP = dict(_PHRASES)
 _PUNCT = re.compile(r"[^\w\s]+")
-_POSSESSIVE = re.compile(r"['’`](s)\b")
+_ASCII_TABLE = str.maketrans(
+    {c: " " for c in "!\"#$%()*,-./:;<=>?@[\\]^_{|}~\t\n\r"} | {"'": None, "`": None, "&": " and ", "+": " and "}
+)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 # Words that make "NHS <x>" an organisation even without the prefix ("NHS Stockport CCG"
 # = "Stockport CCG"); without one of them "NHS Devon" must not collapse to "Devon".
 ORG_WORDS = frozenset(
@@ -59,18 +64,20 @@ _TITLE_PREFIX = re.compile(
 
 
 def key(text: str) -> str:
-    """The lookup key of a name: lower case, no punctuation, no "the", short type forms."""
-    t = unicodedata.normalize("NFKC", text).lower()
-    t = t.replace("&", " and ").replace("+", " and ")
-    t = _POSSESSIVE.sub(r"\1", t)
-    t = _PUNCT.sub(" ", t)
+    """The lookup key of a name: lower case, no punctuation, no "the", short type forms.
+
+    Apostrophes vanish ("Children's" → "childrens", "King's Lynn" → "kings lynn"),
+    "&" and "+" read "and", any other punctuation separates words.
+    """
+    if text.isascii():
+        t = text.lower().translate(_ASCII_TABLE)
+    else:
+        t = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES).translate(_ASCII_TABLE)
+        t = _PUNCT.sub(" ", t)
     tokens = [_WORDS.get(w, w) for w in t.split() if w not in _DROP]
     joined = " ".join(tokens)
-    if any(p in joined for p, _ in _PHRASES):
-        padded = f" {joined} "
-        for phrase, short in _PHRASES:
-            padded = padded.replace(f" {phrase} ", f" {short} ")
-        joined = padded.strip()
+    if "c" in joined or "h" in joined:
+        joined = _PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(0)], joined)
     return joined
 
 
@@ -94,7 +101,7 @@ def strip_decorations(raw: str) -> tuple[str, str | None]:
     """
     acronym = None
     text = raw.strip().strip(".;:,")
-    m = _TRAILING_ACRONYM.search(text)
+    m = _TRAILING_ACRONYM.search(text) if text.endswith(")") else None
     if m and m.start() > 0:
         acronym = m.group(1).strip()
         text = text[: m.start()].rstrip()

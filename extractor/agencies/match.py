@@ -16,6 +16,7 @@ text with ``matched=False``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ _AREA_TRIM = (
     "community safety partnership", "csp board", "csp", "safer communities partnership",
     "partnership", "metropolitan borough council", "mbc", "borough council", "district council",
     "city council", "county council", "council", "local authority",
+)
+_FUZZ_FORMS = re.compile(
+    r"^(?!london borough|royal borough|city of).*(?<!metropolitan district)(?<!unitary authority)"
+    r" (council|police|csp|nhs trust|nhs ft)$|^safer .* partnership$"
 )
 _AREA_PREFIX = ("safer ", "london borough of ", "royal borough of ")
 
@@ -68,13 +73,13 @@ class AgencyRegistry:
         self.fuzzy_min_score = float(fuzzy_min_score)
         self.fuzzy_margin = float(fuzzy_margin)
         self._by_name = {a.canonical: a for a in self.agencies}
-        self._alias, self.ambiguous_keys = reg.build_alias_index(self.agencies)
+        self._alias, self.ambiguous_keys, derived = reg.build_alias_index(self.agencies)
         self._acronyms = reg.build_acronym_index(self.agencies)
         self._areas = {key(a.area): a for a in areas}
         for alias, name in (area_aliases or {}).items():
             if key(name) in self._areas:
                 self._areas.setdefault(key(alias), self._areas[key(name)])
-        self._blocks = self._fuzzy_blocks()
+        self._blocks = self._fuzzy_blocks(derived)
         self._scopes: OrderedDict[int, tuple[MatchContext | None, _Scope]] = OrderedDict()
         self._area_cache: dict[str, reg.Area | None] = {}
 
@@ -102,16 +107,26 @@ class AgencyRegistry:
             fuzzy_min_score=fuzzy_min_score, fuzzy_margin=fuzzy_margin,
         )
 
-    def _fuzzy_blocks(self) -> dict[str, tuple[list[str], list[int]]]:
-        """Fuzzy choices grouped by first letter; generic slot rows are never fuzzed."""
-        blocks: dict[str, tuple[list[str], list[int]]] = {}
+    def _fuzzy_blocks(self, derived: set[str]) -> dict[str, tuple[list[str], list[int], list[int]]]:
+        """Fuzzy choices by first letter, sorted by length (keys, agency ids, lengths).
+
+        A typo rarely hits the first letter, and a ratio above the floor needs similar
+        lengths, so each query scores only a slice of one block. Generic slot rows
+        ("the Police") are never fuzzed, nor derived variants outside ``_FUZZ_FORMS``
+        (a typo of "Stockport MBC" is rare; each extra key costs every query time).
+        """
+        grouped: dict[str, list[tuple[int, str, int]]] = {}
         for k, idx in self._alias.items():
             via = self.agencies[idx].resolve_via
             if len(k) < 6 or (via and not via.startswith("qualify:")):
                 continue
-            keys, ids = blocks.setdefault(k[0], ([], []))
-            keys.append(k)
-            ids.append(idx)
+            if k in derived and not _FUZZ_FORMS.search(k):
+                continue
+            grouped.setdefault(k[0], []).append((len(k), k, idx))
+        blocks = {}
+        for first, items in grouped.items():
+            items.sort()
+            blocks[first] = ([k for _, k, _ in items], [i for _, _, i in items], [n for n, _, _ in items])
         return blocks
 
     # ------------------------------------------------------------------ queries
@@ -264,8 +279,13 @@ class AgencyRegistry:
     def _fuzzy(self, raw: str, k: str, scope: _Scope) -> AgencyMatch:
         if len(k) < 6 or k[0] not in self._blocks:
             return _unmatched(raw, "none")
-        keys, ids = self._blocks[k[0]]
+        all_keys, all_ids, lengths = self._blocks[k[0]]
         floor = self.fuzzy_min_score - self.fuzzy_margin
+        # ratio = 2·common/(a+b) ≥ floor/100 needs min/max length ≥ f/(2-f)
+        f = floor / 100.0
+        lo = bisect_left(lengths, int(len(k) * f / (2 - f)))
+        hi = bisect_right(lengths, int(len(k) * (2 - f) / f) + 1)
+        keys, ids = all_keys[lo:hi], all_ids[lo:hi]
         found = process.extract(k, keys, scorer=fuzz.ratio, limit=10, score_cutoff=floor)
         if not found or found[0][1] < self.fuzzy_min_score:
             return _unmatched(raw, "none")

@@ -175,8 +175,8 @@ def _trust_variants(name: str) -> Iterable[str]:
             return
 
 
-def build_alias_index(agencies: list[Agency]) -> tuple[dict[str, int], set[str]]:
-    """Map each key to one agency index; return the index and the ambiguous keys."""
+def build_alias_index(agencies: list[Agency]) -> tuple[dict[str, int], set[str], set[str]]:
+    """Map each key to one agency index; also return the ambiguous and the derived keys."""
     claims: dict[str, list[tuple[int, int]]] = {}
 
     def claim(name: str, prio: int, idx: int) -> None:
@@ -192,8 +192,11 @@ def build_alias_index(agencies: list[Agency]) -> tuple[dict[str, int], set[str]]
             claim(alias, _DERIVED, idx)
     index: dict[str, int] = {}
     ambiguous: set[str] = set()
+    derived: set[str] = set()
     for k, found in claims.items():
         best = max(p for p, _ in found)
+        if best == _DERIVED:
+            derived.add(k)
         top = {i for p, i in found if p == best}
         if len(top) > 1:
             current = {i for i in top if agencies[i].current}
@@ -203,7 +206,7 @@ def build_alias_index(agencies: list[Agency]) -> tuple[dict[str, int], set[str]]
         else:
             ambiguous.add(k)
             log.debug("agency key %r is ambiguous: %s", k, sorted(agencies[i].canonical for i in top))
-    return index, ambiguous
+    return index, ambiguous, derived
 
 
 def build_acronym_index(agencies: list[Agency]) -> dict[str, tuple[int, ...]]:
