@@ -12,26 +12,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Long organisation-type phrases collapsed to one token, longest first. Applied to the
-# space-joined token string, so each entry is matched on word boundaries.
+# Long organisation-type phrases collapsed to one token. The patterns tolerate the
+# common slips in these long words ("Comissioning", "Comunity", "Foundaton") so that a
+# typo in the type phrase does not hide an otherwise exact name.
 _PHRASES: tuple[tuple[str, str], ...] = (
-    ("clinical commissioning groups", "ccg"),
-    ("clinical commissioning group", "ccg"),
-    ("integrated care boards", "icb"),
-    ("integrated care board", "icb"),
-    ("integrated care systems", "ics"),
-    ("integrated care system", "ics"),
-    ("community safety partnerships", "csp"),
-    ("community safety partnership", "csp"),
-    ("community rehabilitation companies", "crc"),
-    ("community rehabilitation company", "crc"),
-    ("metropolitan borough council", "mbc"),
-    ("county borough council", "cbc"),
-    ("foundation trust", "ft"),
-    ("her majestys", "hm"),
-    ("his majestys", "hm"),
-    ("her majesty s", "hm"),
-    ("his majesty s", "hm"),
+    (r"clinical com+is+ion+ing groups?", "ccg"),
+    (r"integrated care boards?", "icb"),
+    (r"integrated care systems?", "ics"),
+    (r"com+un+ity safe?ty partner?ships?", "csp"),
+    (r"com+un+ity rehabilitation compan(?:y|ies)", "crc"),
+    (r"metropolitan borough council", "mbc"),
+    (r"county borough council", "cbc"),
+    (r"found?at?i?on trust", "ft"),
+    (r"(?:her|his) majesty ?s?", "hm"),
 )
 _WORDS = {
     "saint": "st",
@@ -42,8 +35,8 @@ _WORDS = {
     "programme": "program",
 }
 _DROP = {"the"}
-_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")\b")
-_PHRASE_MAP = dict(_PHRASES)
+_PHRASE_RE = re.compile("|".join(rf"\b(?P<g{i}>{p})\b" for i, (p, _) in enumerate(_PHRASES)))
+_PHRASE_SHORT = {f"g{i}": short for i, (_, short) in enumerate(_PHRASES)}
 _PUNCT = re.compile(r"[^\w\s]+")
 _ASCII_TABLE = str.maketrans(
     {c: " " for c in "!\"#$%()*,-./:;<=>?@[\\]^_{|}~\t\n\r"} | {"'": None, "`": None, "&": " and ", "+": " and "}
@@ -54,6 +47,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 ORG_WORDS = frozenset(
     {"ccg", "icb", "ics", "trust", "ft", "hospital", "hospitals", "board", "healthcare", "uhb"}
 )
+_TRAILING_NOTE = re.compile(r"\s*\((?:formerly|previously|now|known as|was|incorporating)\b[^()]*\)\s*$", re.I)
 _TRAILING_ACRONYM = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z&/.\- ]{0,14})\s*\)\s*$")
 _TITLE_PREFIX = re.compile(
     r"^\s*(?:the\s+)?(?:chief\s+(?:executive(?:\s+officer)?|constable|officer|medical\s+officer|nurse)"
@@ -77,7 +71,7 @@ def key(text: str) -> str:
     tokens = [_WORDS.get(w, w) for w in t.split() if w not in _DROP]
     joined = " ".join(tokens)
     if "c" in joined or "h" in joined:
-        joined = _PHRASE_RE.sub(lambda m: _PHRASE_MAP[m.group(0)], joined)
+        joined = _PHRASE_RE.sub(lambda m: _PHRASE_SHORT[m.lastgroup or ""], joined)
     return joined
 
 
@@ -101,13 +95,19 @@ def strip_decorations(raw: str) -> tuple[str, str | None]:
     """
     acronym = None
     text = raw.strip().strip(".;:,")
+    if text.endswith(")"):
+        text = _TRAILING_NOTE.sub("", text) or text
     m = _TRAILING_ACRONYM.search(text) if text.endswith(")") else None
     if m and m.start() > 0:
         acronym = m.group(1).strip()
         text = text[: m.start()].rstrip()
-    stripped = _TITLE_PREFIX.sub("", text, count=1)
-    if stripped and stripped != text:
-        text = stripped
+    m = _TITLE_PREFIX.match(text)
+    if m and m.end() < len(text):
+        rest = text[m.end():]
+        # "Chief Constable of Avon and Somerset" is addressed to that force
+        if "constable" in m.group(0).lower() and not re.search(r"police|constabulary", rest, re.I):
+            rest = f"{rest} Police"
+        text = rest
     return text, acronym
 
 

@@ -363,7 +363,22 @@ class AgencyRegistry:
             out.append(match)
         if pending:
             out.append(self._single(raw[pending[0]: pending[1]], scope))
-        return [m for m in out if key(m.input)]
+        out = [m for m in out if key(m.input)]
+        return self._borrow_area(out, scope)
+
+    def _borrow_area(self, out: list[AgencyMatch], scope: _Scope) -> list[AgencyMatch]:
+        """Without a report area, "Devon and Cornwall Police, the NPS and CRC" still
+        places its generic "CRC": the named force, council or CSP gives the area."""
+        if scope.area is not None or not any(m.method == "generic" for m in out):
+            return out
+        for m in out:
+            body = self._by_name.get(m.canonical or "")
+            if m.matched and body and body.kind in ("police", "local-authority", "csp"):
+                area = self.area(body.area)
+                if area is not None:
+                    local = _Scope(area=area, acronyms=scope.acronyms)
+                    return [self._single(x.input, local) if x.method == "generic" else x for x in out]
+        return out
 
 
 def _unmatched(raw: str, method: str, score: float = 0.0) -> AgencyMatch:

@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -40,6 +41,7 @@ KINDS = frozenset({
     "national-government", "voluntary-sector", "role", "other",
 })
 _CANONICAL, _ALIAS, _DERIVED = 3, 2, 1
+_DISTINCT_STEM = re.compile(r"\b(Health|Healthcare|Hospitals?|Partnership|Care)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,8 @@ def derived_aliases(agency: Agency) -> Iterable[str]:
     elif agency.kind == "health-commissioner" and agency.canonical.endswith("Integrated Care Board"):
         yield f"{a} ICS"
         yield f"{a} Integrated Care Partnership"
+        yield f"{a} Integrated Care"
+        yield f"NHS {a} Integrated Care"
     elif agency.kind == "nhs-trust":
         yield from _trust_variants(agency.canonical)
 
@@ -169,6 +173,8 @@ def _trust_variants(name: str) -> Iterable[str]:
                    "NHS Trust", "Foundation Trust"):
         if name.endswith(" " + suffix):
             stem = name[: -len(suffix) - 1]
+            if len(stem.split()) >= 2 and _DISTINCT_STEM.search(stem):
+                yield stem  # "Oxford Health", "Hampshire and Isle of Wight Healthcare"
             for form in ("NHS Foundation Trust", "Foundation Trust", "NHS FT", "FT", "NHS Trust",
                          "Trust", "University NHS Foundation Trust", "University NHS Trust"):
                 yield f"{stem} {form}"
