@@ -36,6 +36,7 @@ _WORDS = {
 }
 _DROP = {"the"}
 _PHRASE_RE = re.compile("|".join(rf"\b(?P<g{i}>{p})\b" for i, (p, _) in enumerate(_PHRASES)))
+_PHRASE_HINTS = ("clinical", "integrated", "com", "metropolitan", "county borough", "trust", "majest")
 _PHRASE_SHORT = {f"g{i}": short for i, (_, short) in enumerate(_PHRASES)}
 _PUNCT = re.compile(r"[^\w\s]+")
 _ASCII_TABLE = str.maketrans(
@@ -49,6 +50,7 @@ ORG_WORDS = frozenset(
 )
 _TRAILING_NOTE = re.compile(r"\s*\((?:formerly|previously|now|known as|was|incorporating)\b[^()]*\)\s*$", re.I)
 _TRAILING_ACRONYM = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z&/.\- ]{0,14})\s*\)\s*$")
+_TITLE_INITIALS = frozenset("tTcCaAdD")
 _TITLE_PREFIX = re.compile(
     r"^\s*(?:the\s+)?(?:chief\s+(?:executive(?:\s+officer)?|constable|officer|medical\s+officer|nurse)"
     r"|ceo|accountable\s+officer|chair(?:man|person)?|commissioner|director(?:\s+general)?)"
@@ -68,9 +70,11 @@ def key(text: str) -> str:
     else:
         t = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES).translate(_ASCII_TABLE)
         t = _PUNCT.sub(" ", t)
-    tokens = [_WORDS.get(w, w) for w in t.split() if w not in _DROP]
+    tokens = t.split()
+    if not _DROP.isdisjoint(tokens) or not _WORDS.keys().isdisjoint(tokens):
+        tokens = [_WORDS.get(w, w) for w in tokens if w not in _DROP]
     joined = " ".join(tokens)
-    if "c" in joined or "h" in joined:
+    if any(hint in joined for hint in _PHRASE_HINTS):
         joined = _PHRASE_RE.sub(lambda m: _PHRASE_SHORT[m.lastgroup or ""], joined)
     return joined
 
@@ -101,7 +105,7 @@ def strip_decorations(raw: str) -> tuple[str, str | None]:
     if m and m.start() > 0:
         acronym = m.group(1).strip()
         text = text[: m.start()].rstrip()
-    m = _TITLE_PREFIX.match(text)
+    m = _TITLE_PREFIX.match(text) if text[:1] in _TITLE_INITIALS else None
     if m and m.end() < len(text):
         rest = text[m.end():]
         # "Chief Constable of Avon and Somerset" is addressed to that force

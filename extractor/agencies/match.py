@@ -239,6 +239,10 @@ class AgencyRegistry:
 
     def _single_uncached(self, raw: str, scope: _Scope, acronyms: bool, fuzzy: bool) -> AgencyMatch:
         text, _ = strip_decorations(raw)
+        if text != raw:  # "Probation Service (London)" may be a name as printed
+            idx = self._lookup(key(raw))
+            if idx is not None:
+                return self._emit(raw, idx, "exact", 100.0, scope)
         k = key(text)
         if not k:
             return _unmatched(raw, "none")
