@@ -1,5 +1,111 @@
-"""CLI: extract (in progress)."""
+"""``dhr-extract extract``: the CLI face of :func:`extractor.extract`."""
+
 from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
 import typer
+
+from ..api import extract_many, iter_pdf_paths
+from ..io.writers import infer_format, write_reports
+from ..models import Report
+from ..settings import Settings
+from ._common import render_reports_table, report_failure, text_output, usage_error
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    md = "md"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add ``extract`` to the app."""
+    app.command("extract")(extract_command)
+
+
+def extract_command(
+    inputs: list[Path] = typer.Argument(..., metavar="FILE_OR_DIR...", help="PDF files or folders of PDFs."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout ('-' = stdout)."),
+    fmt: OutputFormat | None = typer.Option(
+        None, "--format", "-f", help="table (default on a terminal), csv, json, jsonl, md, parquet, xlsx."
+    ),
+    agencies: Path | None = typer.Option(None, "--agencies", help="Extra agency registry CSV (extends/overrides)."),
+    manifest: Path | None = typer.Option(None, "--manifest", help="Fetch manifest with report metadata."),
+    ocr: str = typer.Option("auto", "--ocr", help="OCR pages without text: auto, always or never."),
+    keep_names: bool = typer.Option(False, "--keep-names", help="Do not anonymise names in the text."),
+) -> None:
+    """Extract the recommendations table from DHR PDFs.
+
+    Exit status is 0 when every file succeeded and 1 when any failed (the others are
+    still written); each failure is one line on stderr naming the file and the reason.
+
+    Example: dhr-extract extract samples/manchester-2016.pdf --format md
+    """
+    paths = iter_pdf_paths(inputs)
+    if not paths:
+        raise usage_error("no PDF files found in the given inputs")
+    try:
+        settings = Settings.resolve(None, agencies=agencies, ocr=ocr, keep_names=keep_names or None)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from exc
+    chosen = fmt.value if fmt else _default_format(output)
+    reports = list(_run(paths, settings, manifest))
+    for path, report in zip(paths, reports):
+        if report.error:
+            report_failure(str(path), report.error["message"])
+    if chosen == "table":
+        render_reports_table(reports)
+    elif chosen in ("parquet", "xlsx"):
+        if output is None or str(output) == "-":
+            raise usage_error(f"--format {chosen} needs --output FILE")
+        write_reports(reports, chosen, output)
+    else:
+        with text_output(output) as handle:
+            write_reports(reports, chosen, handle)
+    if any(r.error for r in reports):
+        raise typer.Exit(code=1)
+
+
+def _default_format(output: Path | None) -> str:
+    if output is not None and str(output) != "-":
+        return infer_format(output, default="json")
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def _run(paths: list[Path], settings: Settings, manifest: Path | None) -> list[Report]:
+    lookup = _metadata_lookup(paths, manifest)
+    if lookup is None:
+        return list(extract_many(paths, settings=settings))
+    from ..api import extract
+    from ..normalise import AgencyRegistry
+
+    registry = AgencyRegistry.load(settings.agencies)
+    return [extract(p, settings=settings, registry=registry, metadata=lookup(p)) for p in paths]
+
+
+def _metadata_lookup(paths: list[Path], manifest: Path | None):  # type: ignore[no-untyped-def]
+    """A function path → Metadata from a manifest (given, or found beside the PDFs)."""
+    try:
+        from .. import manifest as manifest_mod
+    except ImportError:  # the fetch feature is not installed in this build
+        return None
+    cache: dict[Path, object] = {}
+
+    def lookup(pdf: Path):  # type: ignore[no-untyped-def]
+        found = manifest or manifest_mod.find_manifest(pdf)
+        if found is None:
+            return None
+        if found not in cache:
+            cache[found] = manifest_mod.load_manifest(found)
+        return cache[found].metadata_for(pdf)  # type: ignore[attr-defined]
+
+    if manifest is None and not any(manifest_mod.find_manifest(p) for p in paths):
+        return None
+    return lookup
