@@ -19,7 +19,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"clinical com+is+ion+ing groups?", "ccg"),
     (r"integrated care boards?", "icb"),
     (r"integrated care systems?", "ics"),
-    (r"com+un+ity safe?ty partner?ships?", "csp"),
+    (r"com+u?n+i?ty safe?ty part?ner?sh?i?ps?", "csp"),
     (r"com+un+ity rehabilitation compan(?:y|ies)", "crc"),
     (r"metropolitan borough council", "mbc"),
     (r"county borough council", "cbc"),

@@ -291,6 +291,9 @@ class AgencyRegistry:
         hi = bisect_right(lengths, int(len(k) * (2 - f) / f) + 1)
         keys, ids = all_keys[lo:hi], all_ids[lo:hi]
         found = process.extract(k, keys, scorer=fuzz.ratio, limit=10, score_cutoff=floor)
+        if found:
+            q_words = set(k.split())
+            found = [f for f in found if _same_type(q_words, f[0])]
         if not found or found[0][1] < self.fuzzy_min_score:
             return _unmatched(raw, "none")
         best_idx, best_score = ids[found[0][2]], found[0][1]
@@ -383,6 +386,28 @@ class AgencyRegistry:
                     local = _Scope(area=area, acronyms=scope.acronyms)
                     return [self._single(x.input, local) if x.method == "generic" else x for x in out]
         return out
+
+
+_TYPE_WORDS = frozenset({
+    "csp", "ccg", "icb", "ics", "crc", "police", "constabulary", "council", "mbc", "cbc",
+    "trust", "ft", "board", "service", "services", "partnership", "authority", "commissioner",
+    "agency", "department", "ministry", "office", "hospital", "hospitals", "company",
+})
+
+
+def _same_type(q_words: set[str], choice: str) -> bool:
+    """Reject fuzzy matches that add an organisation type the query does not name.
+
+    "South Staffordshire" is close to "South Staffordshire CSP" by ratio, but the query
+    does not say which body of that place it means. A type word the query misspells
+    ("Counicl") still counts when a query word is close to it.
+    """
+    c_words = choice.split()
+    extra = [w for w in c_words if w in _TYPE_WORDS and w not in q_words]
+    if not extra:
+        return True
+    spare = q_words.difference(c_words)
+    return all(any(fuzz.ratio(t, w) >= 75 for w in spare) for t in extra)
 
 
 def _unmatched(raw: str, method: str, score: float = 0.0) -> AgencyMatch:
