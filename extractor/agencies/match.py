@@ -404,6 +404,8 @@ def _same_type(q_words: set[str], choice: str) -> bool:
     """
     c_words = choice.split()
     extra = [w for w in c_words if w in _TYPE_WORDS and w not in q_words]
+    if c_words[0] == "nhs" and "nhs" not in q_words:
+        extra.append("nhs")  # "NHS Greater Manchester" (the ICB) is not "Greater Manchester"
     if not extra:
         return True
     spare = q_words.difference(c_words)
