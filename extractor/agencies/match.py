@@ -333,6 +333,7 @@ class AgencyRegistry:
         return area.slot(via)
 
     def _split(self, raw: str, scope: _Scope) -> list[AgencyMatch]:
+        """Cut at separators; exact names first, fuzzy only where nothing exact fits."""
         spans: list[tuple[int, int]] = []
         pos = 0
         for m in _SEP.finditer(raw):
@@ -343,35 +344,44 @@ class AgencyRegistry:
             spans.append((pos, len(raw)))
         if len(spans) < 2 or len(spans) > _MAX_PIECES:
             return []
+        out: list[AgencyMatch] = []
+        for i, j, match in self._plan(raw, spans, scope, fuzzy=False):
+            if match is not None:
+                out.append(match)
+                continue
+            # a run of pieces no exact name covers: now let single pieces match fuzzily
+            run = spans[i:j]
+            for a, b, inner in self._plan(raw, run, scope, fuzzy=True) if len(run) > 1 else [(0, 1, None)]:
+                text = raw[run[a][0]: run[b - 1][1]]
+                out.append(inner if inner is not None else self._single(text, scope))
+        out = [m for m in out if key(m.input)]
+        return self._borrow_area(out, scope)
+
+    def _plan(
+        self, raw: str, spans: list[tuple[int, int]], scope: _Scope, *, fuzzy: bool
+    ) -> list[tuple[int, int, AgencyMatch | None]]:
+        """Group consecutive pieces to cover the most text with matched names (ties:
+        fewer groups); unmatched pieces are merged into runs (match ``None``)."""
         n = len(spans)
-        # best[i] = (covered chars, -groups, plan) for spans[i:]
         best: list[tuple[int, int, list[tuple[int, int, AgencyMatch | None]]]] = [(0, 0, [])] * (n + 1)
         for i in range(n - 1, -1, -1):
             options = []
             for j in range(i + 1, min(n, i + _MAX_GROUP) + 1):
                 text = raw[spans[i][0]: spans[j - 1][1]]
-                match = self._single(text, scope, fuzzy=j == i + 1)
+                match = self._single(text, scope, fuzzy=fuzzy and j == i + 1)
                 if not match.matched and j > i + 1:
                     continue
                 cover = len(text) if match.matched else 0
                 rest = best[j]
                 options.append((cover + rest[0], rest[1] - 1, [(i, j, match if match.matched else None)] + rest[2]))
             best[i] = max(options, key=lambda o: (o[0], o[1]))
-        out: list[AgencyMatch] = []
-        pending: tuple[int, int] | None = None
+        merged: list[tuple[int, int, AgencyMatch | None]] = []
         for i, j, match in best[0][2]:
-            if match is None:
-                start = pending[0] if pending else spans[i][0]
-                pending = (start, spans[j - 1][1])
-                continue
-            if pending:
-                out.append(self._single(raw[pending[0]: pending[1]], scope))
-                pending = None
-            out.append(match)
-        if pending:
-            out.append(self._single(raw[pending[0]: pending[1]], scope))
-        out = [m for m in out if key(m.input)]
-        return self._borrow_area(out, scope)
+            if match is None and merged and merged[-1][2] is None:
+                merged[-1] = (merged[-1][0], j, None)
+            else:
+                merged.append((i, j, match))
+        return merged
 
     def _borrow_area(self, out: list[AgencyMatch], scope: _Scope) -> list[AgencyMatch]:
         """Without a report area, "Devon and Cornwall Police, the NPS and CRC" still
