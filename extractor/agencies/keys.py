@@ -36,7 +36,7 @@ _WORDS = {
 }
 _DROP = {"the"}
 _PHRASE_RE = re.compile("|".join(rf"\b(?P<g{i}>{p})\b" for i, (p, _) in enumerate(_PHRASES)))
-_PHRASE_HINTS = ("clinical", "integrated", "com", "metropolitan", "county borough", "trust", "majest")
+_PHRASE_HINTS = ("clinical", "integrated", "munity", "metropolitan", "county borough", "oundat", "majest")
 _PHRASE_SHORT = {f"g{i}": short for i, (_, short) in enumerate(_PHRASES)}
 _PUNCT = re.compile(r"[^\w\s]+")
 _ASCII_TABLE = str.maketrans(
