@@ -82,6 +82,7 @@ class AgencyRegistry:
         self._blocks = self._fuzzy_blocks(derived)
         self._scopes: OrderedDict[int, tuple[MatchContext | None, _Scope]] = OrderedDict()
         self._area_cache: dict[str, reg.Area | None] = {}
+        self._keys: dict[str, str] = {}
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -176,7 +177,11 @@ class AgencyRegistry:
         scope = self._scope(context)
         if text in scope.splits:
             return [_copy(m) for m in scope.splits[text]]
-        result = self._resolve_text(text, scope)
+        idx = self._alias.get(self._key(text))
+        if idx is not None:  # fast path: the whole string is a known name as printed
+            result = [self._emit(text, idx, "exact", 100.0, scope)]
+        else:
+            result = self._resolve_text(text, scope)
         if len(scope.splits) < _CACHE_LIMIT:
             scope.splits[text] = result
         return [_copy(m) for m in result]
@@ -216,6 +221,15 @@ class AgencyRegistry:
             self._scopes.popitem(last=False)
         return scope
 
+    def _key(self, text: str) -> str:
+        """``key(text)``, remembered: one string is keyed several times while splitting."""
+        k = self._keys.get(text)
+        if k is None:
+            if len(self._keys) >= _CACHE_LIMIT:
+                self._keys.clear()
+            k = self._keys[text] = key(text)
+        return k
+
     def _lookup(self, k: str) -> int | None:
         idx = self._alias.get(k)
         if idx is None:
@@ -240,10 +254,10 @@ class AgencyRegistry:
     def _single_uncached(self, raw: str, scope: _Scope, acronyms: bool, fuzzy: bool) -> AgencyMatch:
         text, _ = strip_decorations(raw)
         if text != raw:  # "Probation Service (London)" may be a name as printed
-            idx = self._lookup(key(raw))
+            idx = self._lookup(self._key(raw))
             if idx is not None:
                 return self._emit(raw, idx, "exact", 100.0, scope)
-        k = key(text)
+        k = self._key(text)
         if not k:
             return _unmatched(raw, "none")
         idx = self._lookup(k)
@@ -290,7 +304,7 @@ class AgencyRegistry:
         lo = bisect_left(lengths, int(len(k) * f / (2 - f)))
         hi = bisect_right(lengths, int(len(k) * (2 - f) / f) + 1)
         keys, ids = all_keys[lo:hi], all_ids[lo:hi]
-        found = process.extract(k, keys, scorer=fuzz.ratio, limit=10, score_cutoff=floor)
+        found = process.extract(k, keys, scorer=fuzz.ratio, limit=6, score_cutoff=floor)
         if found:
             q_words = set(k.split())
             found = [f for f in found if _same_type(q_words, f[0])]
@@ -354,7 +368,7 @@ class AgencyRegistry:
             for a, b, inner in self._plan(raw, run, scope, fuzzy=True) if len(run) > 1 else [(0, 1, None)]:
                 text = raw[run[a][0]: run[b - 1][1]]
                 out.append(inner if inner is not None else self._single(text, scope))
-        out = [m for m in out if key(m.input)]
+        out = [m for m in out if self._key(m.input)]
         return self._borrow_area(out, scope)
 
     def _plan(
