@@ -225,6 +225,22 @@ def test_matching_speed_floor(reg: AgencyRegistry) -> None:
     assert len(names) / (time.process_time() - t0 + 1e-9) > 3000
 
 
+def test_library_csp_names_all_give_an_area(reg: AgencyRegistry) -> None:
+    """Every CSP on a saved page of the Home Office DHR Library maps to an area."""
+    from conftest import shared_dir
+
+    root = shared_dir()
+    cards = (root / "realdata" / "cookie1986__dhr-information-extraction" / "data" / "raw" / "html"
+             / "home_office_library.page0.cards.csv") if root else None
+    if cards is None or not cards.is_file():
+        pytest.skip("../shared DHR Library cards are not present")
+    with cards.open(encoding="utf-8", newline="") as f:
+        csps = {row["csp"] for row in csv.DictReader(f)}
+    assert len(csps) >= 20
+    missing = sorted(c for c in csps if reg.area(c) is None or not reg.area(c).police)
+    assert not missing, missing
+
+
 # --------------------------------------------------------------------------- registry data
 def test_user_csv_overrides_and_extends(tmp_path: Path, reg: AgencyRegistry) -> None:
     extra = tmp_path / "mine.csv"

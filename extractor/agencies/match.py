@@ -73,6 +73,9 @@ class AgencyRegistry:
         self.fuzzy_min_score = float(fuzzy_min_score)
         self.fuzzy_margin = float(fuzzy_margin)
         self._by_name = {a.canonical: a for a in self.agencies}
+        forces = {key(a.area): a.canonical for a in self.agencies if a.kind == "police" and a.area}
+        self._pcc = {forces[key(a.area)]: a.canonical for a in self.agencies
+                     if a.kind == "pcc" and key(a.area) in forces}
         self._alias, self.ambiguous_keys, derived = reg.build_alias_index(self.agencies)
         self._acronyms = reg.build_acronym_index(self.agencies)
         self._areas = {key(a.area): a for a in areas}
@@ -334,10 +337,11 @@ class AgencyRegistry:
             return _unmatched(raw, "generic")
         return AgencyMatch(raw, body.canonical, body.kind, "area", score, True)
 
-    @staticmethod
-    def _slot(area: reg.Area | None, via: str) -> str:
+    def _slot(self, area: reg.Area | None, via: str) -> str:
         if area is None:
             return ""
+        if via == "pcc":  # the commissioner (or mayor) who oversees the area's force
+            return self._pcc.get(area.police, "")
         if via == "icb":
             value = area.commissioner
             return value if value.endswith("Integrated Care Board") else ""

@@ -38,7 +38,7 @@ AREA_COLUMNS = ("area", "aliases", "local_authority", "upper_tier", "police",
                 "commissioner", "ccg", "csp", "crc", "region")
 KINDS = frozenset({
     "police", "health-commissioner", "nhs-trust", "local-authority", "csp", "probation",
-    "national-government", "voluntary-sector", "role", "other",
+    "national-government", "voluntary-sector", "role", "pcc", "other",
 })
 _CANONICAL, _ALIAS, _DERIVED = 3, 2, 1
 _DISTINCT_STEM = re.compile(r"\b(Health|Healthcare|Hospitals?|Partnership|Care)\b")
