@@ -34,33 +34,45 @@ class MatchContext:
     area: str | None = None
 
 
-def _initials(words: list[str]) -> list[str]:
-    return [w[0].upper() for w in words if w and w[0].isupper()]
+def _letters(word: str) -> list[str]:
+    """The letters a word gives an acronym: every capital of a short all-caps word
+    ("NHS", "CCG"), otherwise its initial."""
+    if word.isupper() and len(word) <= 5:
+        return [c for c in word if c.isalpha()]
+    return [part[0].upper() for part in word.split("-") if part]  # Multi-Agency → M, A
 
 
 def expansion_for(acronym: str, phrase: str) -> str | None:
-    """The shortest tail of ``phrase`` whose capitalised initials spell ``acronym``.
+    """The shortest tail of ``phrase`` whose capitalised words spell ``acronym``.
 
-    The letters may appear in any order (reports write "MSCP" for "Manchester Community
-    Safety Partnership") but the tail must start with the acronym's first letter.
+    The tail must be a run of capitalised words (small words such as "and", "of"
+    allowed inside) that starts with the acronym's first letter; its letters may come in
+    any order (reports write "MSCP" for "Manchester Community Safety Partnership").
     """
-    letters = [c.upper() for c in acronym if c.isalpha()]
+    letters = [c for c in acronym if c.isupper()]
     if len(letters) < 2:
         return None
+    # mixed case ("SLaM", "DfE", "MoJ"): the small letters stand for small words
     words = phrase.replace("&", " & ").split()
-    for start in range(len(words) - 1, -1, -1):
+    run_start = len(words)
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        if not (w[0].isupper() or w.lower() in _SMALL):
+            break
+        run_start = i
+    needed = {c: letters.count(c) for c in set(letters)}
+    for start in range(len(words) - 1, run_start - 1, -1):
         w = words[start]
-        if w.lower() in _SMALL or not w[0].isupper() or w[0].upper() != letters[0]:
+        if not w[0].isupper() or w[0] != letters[0] or w == acronym:
             continue
-        tail = words[start:]
-        pool = _initials(tail)
-        ok = all(pool.count(c) >= letters.count(c) for c in set(letters))
-        # NHS-style words ("NHS", "CCG") count every capital, not just the first.
-        if not ok:
-            caps = [c for word in tail for c in word if c.isupper()]
-            ok = all(caps.count(c) >= letters.count(c) for c in set(letters))
-        if ok and len(pool) <= len(letters) + 4:
-            return " ".join(tail).replace(" & ", " & ")
+        pool: list[str] = []
+        counted = 0
+        for t in words[start:]:
+            if t.lower() not in _SMALL:
+                pool.extend(_letters(t))
+                counted += 1
+        if counted <= len(letters) + 3 and all(pool.count(c) >= n for c, n in needed.items()):
+            return " ".join(words[start:])
     return None
 
 
@@ -72,11 +84,12 @@ def acronyms_from_lines(texts: Iterable[str]) -> dict[str, str]:
         text = raw.strip()
         if not text:
             continue
-        for m in _INLINE.finditer(text):
-            acr = m.group(2)
-            if acr not in found and (exp := expansion_for(acr, m.group(1))):
-                found[acr] = exp
-        g = _GLOSSARY.match(text)
+        if "(" in text:
+            for m in _INLINE.finditer(text):
+                acr = m.group(2)
+                if acr not in found and (exp := expansion_for(acr, m.group(1))):
+                    found[acr] = exp
+        g = _GLOSSARY.match(text) if len(text) <= 130 and text[0].isupper() else None
         if g and g.group(1) not in found and g.group(1).upper() != g.group(1).lower():
             exp = g.group(2).strip(" .;")
             if expansion_for(g.group(1), exp) == exp or _starts_expansion(g.group(1), exp):
