@@ -308,3 +308,22 @@ def test_context_reads_glossary_forms_and_first_use() -> None:
     [m] = reg.resolve("SSP", context=ctx)
     assert (m.canonical, m.method) == ("Stockport Community Safety Partnership", "acronym-report")
     assert context_from_document(None, area="Kent").acronyms == {}
+
+
+def test_acronym_definitions_must_spell_the_acronym() -> None:
+    from extractor.agencies.context import acronyms_from_lines
+
+    found = acronyms_from_lines([
+        "SLaM South London and Maudsley NHS Foundation Trust",
+        "a referral to the Multi-Agency Risk Assessment Conference (MARAC) was made",
+        "the Ministry of Justice (MoJ) replied",
+        "GP review of the notes took place in 2016",  # a sentence, not a glossary line
+        "He was seen by the GP (see below) and the Police (GMP) attended.",
+        "NHS Manchester Clinical Commissioning Group (CCG)",
+    ])
+    assert found == {
+        "SLaM": "South London and Maudsley NHS Foundation Trust",
+        "MARAC": "Multi-Agency Risk Assessment Conference",
+        "MoJ": "Ministry of Justice",
+        "CCG": "Clinical Commissioning Group",
+    }
