@@ -1,7 +1,7 @@
 """The agency registry and addressee matching (issue 4).
 
 ``registry`` reads the CSVs, ``keys`` normalises names, ``context`` reads a report's
-own acronym definitions, ``match`` resolves names. ``extractor.normalise`` is the
+own acronym definitions, ``fuzzy`` is the guarded fuzzy lookup, ``match`` resolves names. ``extractor.normalise`` is the
 pipeline stage that re-exports the public pieces.
 """
 

@@ -16,16 +16,14 @@ text with ``matched=False``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from ..models import AgencyMatch
 from . import registry as reg
 from .context import MatchContext
+from .fuzzy import FuzzyIndex
 from .keys import key, key_variants, looks_like_acronym, strip_decorations
 
 _SEP = re.compile(r"(?:\s*(?:[;/\\\n+,&]|\band\b|\bwith\b|\bplus\b)\s*)+", re.IGNORECASE)
@@ -37,10 +35,6 @@ _AREA_TRIM = (
     "community safety partnership", "csp board", "csp", "safer communities partnership",
     "partnership", "metropolitan borough council", "mbc", "borough council", "district council",
     "city council", "county council", "council", "local authority",
-)
-_FUZZ_FORMS = re.compile(
-    r"^(?!london borough|royal borough|city of).*(?<!metropolitan district)(?<!unitary authority)"
-    r" (council|police|csp|nhs trust|nhs ft)$|^safer .* partnership$"
 )
 _AREA_PREFIX = ("safer ", "london borough of ", "royal borough of ")
 
@@ -82,7 +76,7 @@ class AgencyRegistry:
         for alias, name in (area_aliases or {}).items():
             if key(name) in self._areas:
                 self._areas.setdefault(key(alias), self._areas[key(name)])
-        self._blocks = self._fuzzy_blocks(derived)
+        self._fuzzy_index = FuzzyIndex(self._alias, derived, self._fuzzable)
         self._scopes: OrderedDict[int, tuple[MatchContext | None, _Scope]] = OrderedDict()
         self._area_cache: dict[str, reg.Area | None] = {}
         self._keys: dict[str, str] = {}
@@ -111,27 +105,10 @@ class AgencyRegistry:
             fuzzy_min_score=fuzzy_min_score, fuzzy_margin=fuzzy_margin,
         )
 
-    def _fuzzy_blocks(self, derived: set[str]) -> dict[str, tuple[list[str], list[int], list[int]]]:
-        """Fuzzy choices by first letter, sorted by length (keys, agency ids, lengths).
-
-        A typo rarely hits the first letter, and a ratio above the floor needs similar
-        lengths, so each query scores only a slice of one block. Generic slot rows
-        ("the Police") are never fuzzed, nor derived variants outside ``_FUZZ_FORMS``
-        (a typo of "Stockport MBC" is rare; each extra key costs every query time).
-        """
-        grouped: dict[str, list[tuple[int, str, int]]] = {}
-        for k, idx in self._alias.items():
-            via = self.agencies[idx].resolve_via
-            if len(k) < 6 or (via and not via.startswith("qualify:")):
-                continue
-            if k in derived and not _FUZZ_FORMS.search(k):
-                continue
-            grouped.setdefault(k[0], []).append((len(k), k, idx))
-        blocks = {}
-        for first, items in grouped.items():
-            items.sort()
-            blocks[first] = ([k for _, k, _ in items], [i for _, _, i in items], [n for n, _, _ in items])
-        return blocks
+    def _fuzzable(self, idx: int) -> bool:
+        """Generic slot rows ("the Police") never match fuzzily; qualified roles may."""
+        via = self.agencies[idx].resolve_via
+        return not via or via.startswith("qualify:")
 
     # ------------------------------------------------------------------ queries
     def get(self, canonical: str) -> reg.Agency | None:
@@ -298,26 +275,10 @@ class AgencyRegistry:
         return near
 
     def _fuzzy(self, raw: str, k: str, scope: _Scope) -> AgencyMatch:
-        if len(k) < 6 or k[0] not in self._blocks:
-            return _unmatched(raw, "none")
-        all_keys, all_ids, lengths = self._blocks[k[0]]
-        floor = self.fuzzy_min_score - self.fuzzy_margin
-        # ratio = 2·common/(a+b) ≥ floor/100 needs min/max length ≥ f/(2-f)
-        f = floor / 100.0
-        lo = bisect_left(lengths, int(len(k) * f / (2 - f)))
-        hi = bisect_right(lengths, int(len(k) * (2 - f) / f) + 1)
-        keys, ids = all_keys[lo:hi], all_ids[lo:hi]
-        found = process.extract(k, keys, scorer=fuzz.ratio, limit=6, score_cutoff=floor)
-        if found:
-            q_words = set(k.split())
-            found = [f for f in found if _same_type(q_words, f[0])]
-        if not found or found[0][1] < self.fuzzy_min_score:
-            return _unmatched(raw, "none")
-        best_idx, best_score = ids[found[0][2]], found[0][1]
-        runner_up = max((s for _, s, j in found[1:] if ids[j] != best_idx), default=0.0)
-        if best_score - runner_up < self.fuzzy_margin:
-            return _unmatched(raw, "ambiguous", best_score)
-        return self._emit(raw, best_idx, "fuzzy", best_score, scope)
+        idx, score = self._fuzzy_index.search(k, self.fuzzy_min_score, self.fuzzy_margin)
+        if idx is None:
+            return _unmatched(raw, "ambiguous" if score else "none", score)
+        return self._emit(raw, idx, "fuzzy", score, scope)
 
     def _emit(self, raw: str, idx: int, method: str, score: float, scope: _Scope) -> AgencyMatch:
         agency = self.agencies[idx]
@@ -414,30 +375,6 @@ class AgencyRegistry:
                     local = _Scope(area=area, acronyms=scope.acronyms)
                     return [self._single(x.input, local) if x.method == "generic" else x for x in out]
         return out
-
-
-_TYPE_WORDS = frozenset({
-    "csp", "ccg", "icb", "ics", "crc", "police", "constabulary", "council", "mbc", "cbc",
-    "trust", "ft", "board", "service", "services", "partnership", "authority", "commissioner",
-    "agency", "department", "ministry", "office", "hospital", "hospitals", "company",
-})
-
-
-def _same_type(q_words: set[str], choice: str) -> bool:
-    """Reject fuzzy matches that add an organisation type the query does not name.
-
-    "South Staffordshire" is close to "South Staffordshire CSP" by ratio, but the query
-    does not say which body of that place it means. A type word the query misspells
-    ("Counicl") still counts when a query word is close to it.
-    """
-    c_words = choice.split()
-    extra = [w for w in c_words if w in _TYPE_WORDS and w not in q_words]
-    if c_words[0] == "nhs" and "nhs" not in q_words:
-        extra.append("nhs")  # "NHS Greater Manchester" (the ICB) is not "Greater Manchester"
-    if not extra:
-        return True
-    spare = q_words.difference(c_words)
-    return all(any(fuzz.ratio(t, w) >= 75 for w in spare) for t in extra)
 
 
 def _unmatched(raw: str, method: str, score: float = 0.0) -> AgencyMatch:
