@@ -97,6 +97,23 @@ def test_every_row_records_a_source(reg: AgencyRegistry) -> None:
     assert all(a.source for a in reg.agencies)
 
 
+def test_references_between_rows_exist(reg: AgencyRegistry) -> None:
+    """Successors and every area slot name a canonical row, so nothing dangles."""
+    from extractor.agencies.registry import AREA_COLUMNS, bundled_text, read_area_rows
+
+    for a in reg.agencies:
+        for name in a.successor:
+            assert reg.get(name), f"{a.canonical}: successor {name!r}"
+        if a.valid_from and a.valid_to:
+            assert a.valid_from <= a.valid_to, a.canonical
+    areas, _ = read_area_rows(bundled_text("agency_areas.csv"))
+    assert len(areas) > 380
+    for area in areas:
+        for slot in AREA_COLUMNS[2:-1]:
+            value = area.slot(slot)
+            assert not value or reg.get(value), f"{area.area}.{slot} = {value!r}"
+
+
 def test_canonical_names_and_aliases_resolve_to_themselves(reg: AgencyRegistry) -> None:
     wrong = []
     for a in reg.agencies:
