@@ -113,7 +113,7 @@ def test_recommendation_label_lines_with_sub_bullets():
         ("p", filler(3)),
     ]
     report = run(blocks)
-    assert ids(report) == ["1", "2"]
+    assert ids(report) == ["Recommendation 1", "Recommendation 2"]
     first = report.recommendations[0].text
     assert first == "Incident logs should be completed in full, so that they show: what happened at the scene; what the attending officers knew."
 
