@@ -206,3 +206,18 @@ def test_quoted_internal_review_recommendations_are_skipped():
     ]
     report = run(blocks)
     assert ids(report) == ["3.1"]
+
+
+def test_unmarked_paragraphs_each_become_a_recommendation():
+    blocks = INTRO + [
+        *chapter(1, "Introduction"),
+        ("h1", "Recommendations"),
+        ("p", "The panel makes the following recommendations:"),
+        ("p", "Northshire Police ensure that all staff know how to check licence conditions on the national computer."),
+        ("p", "The Probation Service ensures that recall is considered promptly when a person on licence is arrested."),
+        ("p", "Northshire County Council reviews its housing allocation policy for victims of domestic abuse."),
+        ("h1", "Glossary"),
+    ]
+    report = run(blocks)
+    assert ids(report) == [None, None, None]
+    assert [r.addressed_to_raw for r in report.recommendations] == ["Northshire Police", "Probation Service", "Northshire County Council"]
