@@ -71,6 +71,11 @@ _FIELD_LINE = re.compile(
     r"success\s+measures?|measure\s+of\s+success|monitoring)\s*[:–—]",
     re.I,
 )
+_AGENCY_VERB = re.compile(
+    r"^(?:The\s+)?[A-Z][\w&'’-]*(?:\s+(?:[A-Z(][\w&'’()-]*|and|of|for|&))*\s+(?:ensures?|reviews?|develops?|"
+    r"publish(?:es)?|works?|considers?|agrees?|provides?|shares?|commissions?|undertakes?|audits?|"
+    r"introduces?|updates?|establish(?:es)?|promotes?|implements?|raises?|seeks?|takes?)\b"
+)
 _LABEL_LINE = re.compile(
     r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
     r"agency|agencies|owner)\s*[:–—]",
@@ -108,7 +113,7 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     announced = True
     if section.kind == "conclusions":
         lines, announced = _after_recs_start(lines)
-    line_rows = segment_lines(lines, section)
+    line_rows = segment_lines(lines, section, paragraphs=not table_rows)
     if not announced:
         # no "the panel recommends:" to cut at: keep only items phrased as directives
         line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
@@ -155,7 +160,7 @@ def _inside_any(line: Line, boxes: list[tuple[int, BBox]]) -> bool:
 
 
 # --------------------------------------------------------------------------- lines
-def segment_lines(lines: list[Line], section: Section) -> list[Row]:
+def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = True) -> list[Row]:
     """Rows from running text: numbered paragraphs, labels, bullets."""
     if not lines:
         return []
@@ -164,7 +169,7 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
     groups = {i for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _is_group_title(ln, mk, body, markers, i)}
     scheme = choose_scheme(lines, markers, groups)
     if scheme is None:
-        return _paragraph_rows(lines, section, body)
+        return _paragraph_rows(lines, section, body) if paragraphs else []
     items: list[_Item] = []
     agency: str | None = None
     prefix: str | None = None
@@ -255,7 +260,12 @@ def _paragraph_rows(lines: list[Line], section: Section, body: float) -> list[Ro
             rows.append(current)  # type: ignore[arg-type]
         current.parts.append(text)
     out = [_to_row(item, section) for item in rows if join_lines(item.parts)]  # type: ignore[arg-type]
-    return [r for r in out if not _is_preamble(r.text) and not r.text.endswith(":")]
+    # without numbers to go by, a paragraph must read as a directive to count
+    return [
+        r for r in out
+        if not _is_preamble(r.text) and not r.text.endswith(":")
+        and (_DIRECTIVE.search(r.text) or r.text.startswith("That ") or _AGENCY_VERB.match(r.text))
+    ]
 
 
 def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[int]) -> str | None:
