@@ -71,6 +71,11 @@ _FIELD_LINE = re.compile(
     r"success\s+measures?|measure\s+of\s+success|monitoring)\s*[:–—]",
     re.I,
 )
+_AGENCY_VERB = re.compile(
+    r"^(?:The\s+)?[A-Z][\w&'’-]*(?:\s+(?:[A-Z(][\w&'’()-]*|and|of|for|&))*\s+(?:ensures?|reviews?|develops?|"
+    r"publish(?:es)?|works?|considers?|agrees?|provides?|shares?|commissions?|undertakes?|audits?|"
+    r"introduces?|updates?|establish(?:es)?|promotes?|implements?|raises?|seeks?|takes?)\b"
+)
 _LABEL_LINE = re.compile(
     r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
     r"agency|agencies|owner)\s*[:–—]",
@@ -108,7 +113,7 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     announced = True
     if section.kind == "conclusions":
         lines, announced = _after_recs_start(lines)
-    line_rows = segment_lines(lines, section)
+    line_rows = segment_lines(lines, section, paragraphs=not table_rows)
     if not announced:
         # no "the panel recommends:" to cut at: keep only items phrased as directives
         line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
@@ -155,7 +160,7 @@ def _inside_any(line: Line, boxes: list[tuple[int, BBox]]) -> bool:
 
 
 # --------------------------------------------------------------------------- lines
-def segment_lines(lines: list[Line], section: Section) -> list[Row]:
+def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = True) -> list[Row]:
     """Rows from running text: numbered paragraphs, labels, bullets."""
     if not lines:
         return []
@@ -163,6 +168,8 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
     body = body_size(lines)
     groups = {i for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _is_group_title(ln, mk, body, markers, i)}
     scheme = choose_scheme(lines, markers, groups)
+    if scheme is None:
+        return _paragraph_rows(lines, section, body) if paragraphs else []
     items: list[_Item] = []
     agency: str | None = None
     prefix: str | None = None
@@ -223,6 +230,42 @@ def _is_preamble(text: str) -> bool:
     if len(text.split()) > 60 or re.search(r"\b(?:should|must|ensure)\b", text, re.I):
         return False
     return bool(_PREAMBLE.search(text)) or bool(_RECS_START.search(text))
+
+
+def _paragraph_rows(lines: list[Line], section: Section, body: float) -> list[Row]:
+    """No numbers, labels or bullet glyphs at all: each paragraph is a recommendation.
+
+    Bullets drawn as pictures leave exactly this: paragraphs separated by space. Short
+    styled lines are subheadings (agency names set the hint); an opening paragraph that
+    introduces the list ("The review makes the following recommendations") is dropped.
+    """
+    rows: list[Row] = []
+    agency: str | None = None
+    current: _Item | None = None
+    steps = sorted(
+        b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 < b.top - a.top < 3 * a.size
+    )
+    pitch = steps[len(steps) // 4] if steps else body * 1.3  # line-to-line distance inside a paragraph
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if _is_subheading(line, None, body, lines, i):
+            agency = text.rstrip(":") if _looks_like_agency(text) else None
+            current = None
+            continue
+        prev = lines[i - 1] if i else None
+        gap = prev is None or prev.page != line.page or line.top - prev.top > pitch * 1.25
+        indent = prev is not None and prev.page == line.page and abs(line.x0 - prev.x0) > 8 and line.x0 < prev.x0
+        if current is None or gap or indent and current.parts[-1].rstrip().endswith((".", ";")):
+            current = _Item(id=None, first=line, agency=agency)
+            rows.append(current)  # type: ignore[arg-type]
+        current.parts.append(text)
+    out = [_to_row(item, section) for item in rows if join_lines(item.parts)]  # type: ignore[arg-type]
+    # without numbers to go by, a paragraph must read as a directive to count
+    return [
+        r for r in out
+        if not _is_preamble(r.text) and not r.text.endswith(":")
+        and (_DIRECTIVE.search(r.text) or r.text.startswith("That ") or _AGENCY_VERB.match(r.text))
+    ]
 
 
 def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[int]) -> str | None:
