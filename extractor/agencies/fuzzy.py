@@ -64,13 +64,31 @@ class FuzzyIndex:
         if found:
             q_words = set(k.split())
             found = [hit for hit in found if _same_type(q_words, hit[0])]
-        if not found or found[0][1] < min_score:
+        if not found or found[0][1] < min_score or not _names_agree(q_words, found[0][0]):
             return None, 0.0
         best_idx, best_score = ids[found[0][2]], float(found[0][1])
         runner_up = max((s for _, s, j in found[1:] if ids[j] != best_idx), default=0.0)
         if best_score - runner_up < margin:
             return None, best_score
         return best_idx, best_score
+
+
+_PLAIN_WORDS = frozenset({"the", "of", "and", "for", "in", "on", "nhs", "safer", "city", "county", "borough", "district"})
+
+
+def _names_agree(q_words: set[str], choice: str) -> bool:
+    """Every distinctive word of the query must be (nearly) in the choice.
+
+    Overall ratio alone lets "Safer Hull CSP" reach "Solihull CSP": the shared type
+    words carry the score while the place names differ.
+    """
+    c_words = choice.split()
+    for word in q_words:
+        if word in _TYPE_WORDS or word in _PLAIN_WORDS or len(word) < 3:
+            continue
+        if not any(fuzz.ratio(word, c) >= 80 for c in c_words):
+            return False
+    return True
 
 
 def _same_type(q_words: set[str], choice: str) -> bool:

@@ -39,6 +39,16 @@ _AREA_TRIM = (
 _AREA_PREFIX = ("safer ", "london borough of ", "royal borough of ")
 
 
+_DEPARTMENT_WORDS = frozenset({
+    "adult", "adults", "adults’", "adults'", "children", "childrens", "children’s", "children's", "social",
+    "care", "services", "service", "health", "and", "housing", "team", "teams", "department", "directorate",
+    "safeguarding", "families", "family", "early", "help", "community", "communities", "education",
+    "public", "mental", "learning", "disability", "disabilities", "homelessness", "options", "unit",
+    "leeds", "&", "the", "of", "for", "people", "wellbeing",
+})
+_DEPARTMENT_KINDS = frozenset({"local-authority", "police", "nhs-trust", "health-commissioner"})
+
+
 @dataclass(slots=True)
 class _Scope:
     """Per-context state: the area row, the report's acronyms by key, and a result cache."""
@@ -247,7 +257,23 @@ class AgencyRegistry:
             found = self._acronym(raw, k, scope)
             if found is not None:
                 return found
+        idx = self._department_of(k)
+        if idx is not None:
+            return self._emit(raw, idx, "department", 95.0, scope)
         return self._fuzzy(raw, k, scope) if fuzzy else _unmatched(raw, "none")
+
+    def _department_of(self, k: str) -> int | None:
+        """"Surrey County Council Adult Social Care" → the council: a known body's name
+        followed only by words that name one of its departments."""
+        words = k.split()
+        for cut in range(len(words) - 1, 1, -1):
+            rest = words[cut:]
+            if not all(w in _DEPARTMENT_WORDS for w in rest):
+                continue
+            idx = self._alias.get(" ".join(words[:cut]))
+            if idx is not None and self.agencies[idx].kind in _DEPARTMENT_KINDS:
+                return idx
+        return None
 
     def _acronym(self, raw: str, k: str, scope: _Scope) -> AgencyMatch | None:
         expansion = scope.acronyms.get(k)
