@@ -170,59 +170,75 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
     scheme = choose_scheme(lines, markers, groups)
     if scheme is None:
         return _paragraph_rows(lines, section, body) if paragraphs else []
-    items: list[_Item] = []
+    walk = _Walk(scheme=scheme, item_x=_item_indent(lines, markers, scheme, groups))
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        if i in groups and mk is not None:
+            walk.group(mk)
+        elif mk is not None and _family(mk.kind) == scheme and (walk.item_x is None or line.x0 <= walk.item_x + 12):
+            walk.start(line, mk)
+        elif _is_subheading(line, mk, body, lines, i) and not _LABEL_LINE.match(line.text.strip()):
+            walk.subheading(line.text.strip())
+        else:
+            walk.continue_item(line, mk)
+    rows = [_to_row(item, section) for item in walk.items if join_lines(item.parts)]
+    return [r for r in rows if not _is_preamble(r.text)]
+
+
+@dataclass(slots=True)
+class _Walk:
+    """State of one pass over a section's lines (see ``segment_lines``)."""
+
+    scheme: str
+    item_x: float | None
+    items: list[_Item] = field(default_factory=list)
     agency: str | None = None
     prefix: str | None = None
     current: _Item | None = None
-    item_x = _item_indent(lines, markers, scheme, groups)
-    for i, (line, mk) in enumerate(zip(lines, markers)):
-        text = line.text.strip()
-        if i in groups and mk is not None:
-            prefix = mk.id if mk.kind in ("decimal", "int") else prefix
-            title = mk.rest
-            agency = title if _looks_like_agency(title) else (None if _GROUP_WORDS.search(title) else agency)
-            current = None
-            continue
-        starts = mk is not None and _family(mk.kind) == scheme and (item_x is None or line.x0 <= item_x + 12)
-        if starts and mk is not None:
-            rid = _compose_id(mk, prefix)
-            current = _Item(id=rid, first=line, agency=agency, bottom=line.bottom, page=line.page)
-            if mk.rest:
-                current.parts.append(mk.rest)
-            items.append(current)
-            continue
-        if _FIELD_LINE.match(text) and current is not None:
-            current.skipping = True  # the field's value may wrap onto following lines
-            continue
-        if _LABEL_LINE.match(text) and current is not None:
-            current.skipping = False
-            current.parts.append(text)  # "Addressed to: …" belongs to the item above
-            current.bottom, current.page = line.bottom, line.page
-            continue
-        if _is_subheading(line, mk, body, lines, i):
-            if _looks_like_agency(text):
-                agency, current = text.rstrip(":"), None
-            elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
-                agency, current = None, None
-            elif current is not None and scheme != "label":
-                current.closed = True
-            continue
+
+    def group(self, mk: Marker) -> None:
+        """A numbered group title: sets the id prefix of lettered items and the agency."""
+        self.prefix = mk.id if mk.kind in ("decimal", "int") else self.prefix
+        title = mk.rest
+        if _looks_like_agency(title):
+            self.agency = title
+        elif _GROUP_WORDS.search(title):
+            self.agency = None
+        self.current = None
+
+    def start(self, line: Line, mk: Marker) -> None:
+        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=self.agency, bottom=line.bottom, page=line.page)
+        if mk.rest:
+            self.current.parts.append(mk.rest)
+        self.items.append(self.current)
+
+    def subheading(self, text: str) -> None:
+        if _looks_like_agency(text):
+            self.agency, self.current = text.rstrip(":"), None
+        elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
+            self.agency, self.current = None, None
+        elif self.current is not None and self.scheme != "label":
+            self.current.closed = True
+
+    def continue_item(self, line: Line, mk: Marker | None) -> None:
+        current, text = self.current, line.text.strip()
         if current is None or current.closed:
-            continue
-        if current.skipping:
-            continue
-        if _ends_item(current, line, item_x, scheme):
+            return
+        if _FIELD_LINE.match(text):
+            current.skipping = True  # "Timescale: …" and its wrapped value are not text
+            return
+        if _LABEL_LINE.match(text):
+            current.skipping = False  # "Addressed to: …" belongs to the item above
+        elif current.skipping:
+            return
+        elif _ends_item(current, line, self.item_x, self.scheme):
             current.closed = True
-            continue
-        part = text
-        if mk is not None and mk.kind == "bullet":
-            part = mk.rest
+            return
+        elif mk is not None and mk.kind == "bullet":
+            text = mk.rest
         elif mk is None:
-            _, part = strip_bullet(text)
-        current.parts.append(part)
+            text = strip_bullet(text)[1]
+        current.parts.append(text)
         current.bottom, current.page = line.bottom, line.page
-    rows = [_to_row(item, section) for item in items if join_lines(item.parts)]
-    return [r for r in rows if not _is_preamble(r.text)]
 
 
 def _is_preamble(text: str) -> bool:
