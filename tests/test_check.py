@@ -86,6 +86,16 @@ def test_negative_sample_scores_one_only_when_nothing_is_extracted() -> None:
     assert score_document("x", empty, _report([("1", TEXTS[0], [])])).f1 == 0.0
 
 
+def test_id_normalisation() -> None:
+    from extractor.check import normalise_id
+
+    assert normalise_id("Recommendation 3") == normalise_id("3") == normalise_id("3.") == "3"
+    assert normalise_id(" 9.1  a ") == "9.1 a"
+    assert normalise_id("R1") != normalise_id("1")
+    assert normalise_id("9.1a") != normalise_id("9.1 a")
+    assert normalise_id(None) is None and normalise_id("Recommendation") == "recommendation"
+
+
 def test_short_diff_names_the_changed_words() -> None:
     assert short_diff("a b c d", "a b x d") == "'b c d' → 'b x d'"
     assert short_diff("a b", "a  b") == "(whitespace only)"
