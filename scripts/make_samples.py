@@ -31,7 +31,7 @@ import pymupdf
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sampledoc import render_docx, render_rl  # noqa: E402
-from sampledoc.spec import build_blocks, golden_from_spec, load_spec, toc_entries  # noqa: E402
+from sampledoc.spec import build_blocks, footnotes, golden_from_spec, load_spec, toc_entries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "samples" / "specs"
@@ -61,6 +61,22 @@ def heading_pages(pdf: Path, headings: list[str]) -> tuple[dict[str, int], int]:
             if head in found:
                 break
     return found, total
+
+
+def footnote_pages(pdf: Path, notes: list[dict]) -> dict[str, int]:
+    """Page of each footnote marker ("Clare's Law" + superscript "2"), keyed "footnote:<mark>"."""
+    if not notes:
+        return {}
+    with pymupdf.open(pdf) as doc:
+        texts = ["".join(page.get_text("text").split()) for page in doc]
+    found = {}
+    for note in notes:
+        key = "".join((note["after"] + note["mark"]).split())
+        for number, text in enumerate(texts, 1):
+            if number > 2 and key in text:
+                found[f"footnote:{note['mark']}"] = number
+                break
+    return found
 
 
 def soffice_convert(docx_files: list[Path], outdir: Path) -> None:
@@ -110,6 +126,7 @@ def build(specs: list[dict], outdir: Path, golden_dir: Path | None) -> None:
             for spec in pending:
                 name = spec["name"]
                 pages, total = heading_pages(outdir / f"{name}.pdf", toc_entries(blocks[name]) + spec.get("contents", {}).get("extra", []))
+                pages.update(footnote_pages(outdir / f"{name}.pdf", footnotes(spec)))
                 if pages != state[name]["pages"] or total != state[name]["total"]:
                     still.append(spec)
                 state[name] = {"pages": pages, "total": total}

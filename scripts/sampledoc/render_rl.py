@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .spec import Block, toc_entries
+from .spec import Block, footnotes, toc_entries
 
 TTF_DIR = Path("/usr/share/fonts/truetype")
 TTF_FAMILIES = {
@@ -232,6 +232,9 @@ def _text(b: Block, st: Styles, style: ParagraphStyle, width: float) -> str:
             body = body.replace(escape(lead), f"<b>{escape(lead)}</b>", 1)
     else:
         body = escape(b["text"])
+        for note in b.get("notes", []):  # a superscript footnote marker after a phrase
+            anchor = escape(note["after"])
+            body = body.replace(anchor, f"{anchor}<super>{escape(note['mark'])}</super>", 1)
         if lead:
             body = f"<b>{escape(lead)}</b> {body}"
     if b.get("italic"):
@@ -281,6 +284,12 @@ def render(spec: dict[str, Any], blocks: list[Block], pages: dict[str, int], tot
         if hdr.get("centre"):
             canvas.drawCentredString(w / 2, h - 1.3 * cm, hdr["centre"])
         canvas.drawCentredString(w / 2, 1.2 * cm, footer.format(n=doc.page, N=total))
+        notes = [n for n in footnotes(spec) if pages.get(f"footnote:{n['mark']}") == doc.page]
+        if notes:  # footnotes at the foot of the page that carries their marker
+            canvas.line(2.3 * cm, 2.75 * cm, 7 * cm, 2.75 * cm)
+            canvas.setFont(st.font, st.size - 3)
+            for i, note in enumerate(notes):
+                canvas.drawString(2.3 * cm, (2.35 - 0.4 * i) * cm, f"{note['mark']} {note['text']}")
         if spec.get("footer_left"):
             canvas.drawString(2 * cm, 1.2 * cm, spec["footer_left"])
         canvas.restoreState()
@@ -288,7 +297,7 @@ def render(spec: dict[str, Any], blocks: list[Block], pages: dict[str, int], tot
     meta = spec["metadata"]
     doc = SimpleDocTemplate(
         str(out), pagesize=A4, leftMargin=2.3 * cm, rightMargin=2.3 * cm, topMargin=2.3 * cm,
-        bottomMargin=2.2 * cm, title=meta["title"], author=spec["cover"]["author"],
+        bottomMargin=(3.0 if footnotes(spec) else 2.2) * cm, title=meta["title"], author=spec["cover"]["author"],
         creator="dhr-extract sample builder (reportlab)", invariant=1,
     )
     st_width = doc.width

@@ -109,7 +109,7 @@ def _rec_blocks(rec: dict[str, Any], layout: str, text_key: str = "text") -> lis
     elif layout == "autonumber":  # Word "List Number": the number is generated, not typed
         out.append(_para(text, num=f"{rec['id']}.", auto=True))
     else:  # numbered
-        out.append(_para(text, num=rec.get("id")))
+        out.append(_para(text, num=rec.get("id"), notes=rec.get("footnotes", []) if text_key == "text" else []))
     for sub in rec.get("sub", []):
         out.append({"t": "bullet", "text": sub, "level": 2 if layout in ("bullets", "autonumber") else 1, "glyph": glyph})
     if rec.get("tail"):  # a closing sentence after the sub-points, still this recommendation
@@ -275,6 +275,11 @@ def build_blocks(spec: dict[str, Any]) -> list[Block]:
     for section in spec["body"]:
         blocks.extend(_section_blocks(section, prose, spec))
     return blocks
+
+
+def footnotes(spec: dict[str, Any]) -> list[dict[str, str]]:
+    """Footnotes attached to recommendations: {"after", "mark", "text"} (reportlab only)."""
+    return [note for rec in iter_recs(spec) for note in rec.get("footnotes", [])]
 
 
 def toc_entries(blocks: list[Block]) -> list[str]:
