@@ -237,7 +237,10 @@ def _earlier_review(section: dict[str, Any], prose: Prose) -> list[Block]:
 def _section_blocks(section: dict[str, Any], prose: Prose, spec: dict[str, Any]) -> list[Block]:
     kind = section["kind"]
     if section.get("items") == "from_recs":  # an executive summary repeating the list
-        section = dict(section, items=list(iter_recs(spec)))
+        items = list(iter_recs(spec))
+        if section.get("exec_ids"):  # the summary numbers the same list differently
+            items = [dict(r, id=r.get("exec_id", r.get("id"))) for r in items]
+        section = dict(section, items=items)
     out: list[Block] = []
     if section.get("heading"):
         out.append(_heading(section["heading"], section.get("level", 1), section.get("toc", True), section.get("break", True)))
