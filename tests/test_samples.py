@@ -83,3 +83,28 @@ def test_reportlab_sample_rebuilds_byte_identically(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "preston-2021-paren-numbers.json").read_text()) == json.loads(
         (GOLDEN / "preston-2021-paren-numbers.json").read_text()
     )
+
+
+def _shared_dir() -> Path | None:
+    import os
+
+    for candidate in (os.environ.get("DHR_SHARED"), ROOT / ".." / "shared", "/work/shared"):
+        if candidate and (Path(candidate) / "seed").is_dir():
+            return Path(candidate)
+    return None
+
+
+def test_seed_sample_golden_matches_the_seed_target_table() -> None:
+    """manchester-2016's golden is the seed's table: ids, texts and raw addressees."""
+    shared = _shared_dir()
+    if shared is None:
+        pytest.skip("../shared (the seed) is not available")
+    rows = []
+    for line in (shared / "seed" / "manchester-2016-target-page.txt").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0][:1].isdigit():
+            rows.append(cells)
+    golden = json.loads((GOLDEN / "manchester-2016.json").read_text(encoding="utf-8"))
+    assert len(rows) == 12
+    assert [(r["id"], r["text"], r["addressed_to_raw"]) for r in golden["recommendations"]] == [tuple(r) for r in rows]
+    assert golden["metadata"]["published"] == "2023-07" and golden["metadata"]["year_of_death"] == 2016
