@@ -50,7 +50,7 @@ def _header_footer(doc: Any, spec: dict[str, Any]) -> None:
     hdr = spec.get("header", {})
     p = section.header.paragraphs[0]
     p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    p.add_run(f"{hdr.get('left', '')}\t{hdr.get('right', '')}").font.size = Pt(8)
+    p.add_run(f"{hdr.get('left', '')}\t\t{hdr.get('right', '')}").font.size = Pt(8)  # past the style's centre stop
     footer = spec.get("footer", "Page {n} of {N}")
     f = section.footer.paragraphs[0]
     f.alignment = WD_ALIGN_PARAGRAPH.CENTER
