@@ -213,3 +213,30 @@ def test_update_shows_diff_and_keeps_checked_metadata(tmp_path: Path) -> None:
     assert data["metadata"]["published"] == "2023-07"  # never printed in the PDF, so always kept
     assert data["metadata"]["title"]
     assert all(r["text"] != "A recommendation that is not in the seed report at all, for the diff." for r in data["recommendations"])
+
+
+def test_golden_without_pdf_and_broken_files_are_reported_not_raised(tmp_path: Path) -> None:
+    samples, golden = tmp_path / "samples", tmp_path / "golden"
+    samples.mkdir()
+    write_golden(GOLD, golden / "orphan.json")
+    (golden / "broken.json").write_text("{not json")
+    shutil.copy(SEED, samples / "broken.pdf")
+    result = check(samples, golden, extract_fn=lambda p: GOLD)
+    assert any("orphan: sample PDF missing" in f for f in result.failures)
+    assert any("broken" in f and "not a readable golden" in f for f in result.failures)
+
+    (golden / "thresholds.toml").write_text("[overall\nmin_f1 = ")
+    res = CliRunner().invoke(app, ["check", "--samples", str(samples), "--golden", str(golden)])
+    assert res.exit_code == 1
+    assert "thresholds.toml" in res.output and "Traceback" not in res.output
+
+
+def test_thresholds_file_overrides_defaults(tmp_path: Path) -> None:
+    from extractor.check import load_thresholds
+
+    (tmp_path / "thresholds.toml").write_text(
+        '[overall]\nmin_f1 = 0.9\nmin_id_accuracy = 0.5\n[per_document]\nmin_f1 = 0.8\n[documents."a"]\nmin_f1 = 0.1\n'
+    )
+    limits, per_doc = load_thresholds(tmp_path)
+    assert limits["min_f1"] == 0.9 and limits["min_id_accuracy"] == 0.5 and limits["per_document_min_f1"] == 0.8
+    assert per_doc == {"a": 0.1}
