@@ -371,7 +371,7 @@ def _looks_like_agency(text: str) -> bool:
         return False
     if re.search(r"recommendation", t, re.I):
         return False
-    return bool(_AGENCY_HINT.search(t)) or (t.isupper() and 2 <= len(t) <= 8)
+    return bool(_AGENCY_HINT.search(t)) or (t.isupper() and 2 <= len(t) <= 6 and " " not in t)
 
 
 def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None) -> bool:
