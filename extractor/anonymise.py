@@ -356,5 +356,6 @@ def _collapse(text: str, roles: set[str]) -> str:
         rel = re.search(rf"'s ({_REL_RE})$", role)
         if rel:
             text = re.sub(rf"(?i)\b(?:his|her|their)\s+{rel.group(1)}\s*,?\s+(?P<b>{r})", lambda m: m.group("b"), text)
-        text = re.sub(rf"(^|[.!?]\s+)the(?= {r[4:]})", r"\1The", text)
+        if role.startswith("the "):
+            text = re.sub(rf"(^|[.!?]\s+)the(?= {re.escape(role[4:])})", r"\1The", text)
     return text
