@@ -30,6 +30,14 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+# PyMuPDF ≥ 1.27 prints an advert for its layout add-on on stdout, which would corrupt
+# JSON written to stdout; MuPDF also prints parser errors to stderr, which we translate
+# into our own one-line errors instead.
+if hasattr(pymupdf, "no_recommend_layout"):
+    pymupdf.no_recommend_layout()
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
 # Ligatures are expanded and whitespace kept; images are skipped (we never need them
 # and collecting them is the slowest part of "dict" extraction).
 _TEXT_FLAGS = (
@@ -170,7 +178,9 @@ def page_lines(page: pymupdf.Page, number: int) -> list[Line]:
         if block.get("type", 0) != 0:
             continue
         for line in block["lines"]:
-            spans = line["spans"]
+            # Superscript digits are footnote markers ("abuse.12"): drop them here,
+            # the only place that still sees spans.
+            spans = [s for s in line["spans"] if not (s.get("flags", 0) & 1 and s["text"].strip().isdigit())]
             if not spans:
                 continue
             text = "".join(s["text"] for s in spans)
