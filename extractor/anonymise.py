@@ -143,7 +143,7 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
     cover is read for it. The title's name is the victim.
     """
     text = re.sub(r"\s+", " ", " ".join(line.text for line in document.lines()))
-    cover = " ".join(line.text for p in document.pages[:2] for line in p.lines)
+    cover = "\n".join(line.text for p in document.pages[:2] for line in p.lines)
     votes: dict[str, Counter[str]] = {}
     declared: set[str] = set()
 

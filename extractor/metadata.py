@@ -38,7 +38,7 @@ _QUOTE_OPEN = "'‘\"“"
 _QUOTE_CLOSE = "'’\"”"
 _NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’-]*|[A-Z]\.?)"
 # "Adult A", "Mrs B", "Sarah", "Ms Jane Doe" — up to three capitalised tokens.
-_PLAIN_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}"
+_PLAIN_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN}){{0,2}}"  # never across a line break
 _QUOTED_NAME = rf"[{_QUOTE_OPEN}](?P<q>[^{_QUOTE_CLOSE}\n]{{1,40}})[{_QUOTE_CLOSE}]"
 _DEATH_OF = re.compile(
     r"\b(?:death|deaths|homicide|murder|killing|manslaughter)\s+of\s+"
@@ -141,7 +141,7 @@ def find_pseudonym(text: str) -> str | None:
         >>> find_pseudonym("Domestic Homicide Review – 'Sarah'")
         'Sarah'
     """
-    text = _flatten(text)
+    text = _flatten(text, keep_lines=True)
     for pattern in (_DEATH_OF, _DHR_DASH):
         for match in pattern.finditer(text):
             name = clean_name(match.group("q") or match.group("p") or "")
