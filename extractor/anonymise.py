@@ -335,8 +335,8 @@ def _ambiguous(text: str, m: re.Match[str], person: Person, initial: bool) -> bo
     name = m.group("name")
     low = name.lower()
     if low in _MONTHS:
-        around = text[max(0, m.start() - 5) : m.end() + 6]
-        if re.search(rf"\d\s*(?:st|nd|rd|th)?\s+{name}|{name}\s+\d", around):
+        before, after = text[max(0, m.start() - 8) : m.start()], text[m.end() : m.end() + 4]
+        if re.search(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$", before) or re.match(r"\s+\d", after):
             return True
     if low in COMMON_WORD_NAMES:
         return initial and not person.declared
