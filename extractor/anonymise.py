@@ -229,14 +229,23 @@ def anonymise_report(
 
     What was replaced is recorded in ``report.extra["anonymisation"]`` as
     ``{"applied": true, "replaced": [{"name", "role", "count"}, …]}``. Addressees are
-    agency names and are never touched.
+    agency names and are never touched; names the registry matched (``rec.matches``)
+    and ``protected`` are guarded inside the texts too.
 
     Example:
         >>> anonymise_report(report, trace.cleaned).extra["anonymisation"]["replaced"]
         [{'name': 'Adam', 'role': 'the perpetrator', 'count': 3}]
     """
     people = find_people(document, title=report.metadata.title)
-    protected = list(protected)
+    # Agency names the registry recognised in this report are protected as well.
+    protected = list(protected) + [
+        name
+        for rec in report.recommendations
+        for m in rec.matches
+        if m.matched
+        for name in (m.canonical, m.input)
+        if name
+    ]
     totals: Counter[str] = Counter()
     recs = []
     for rec in report.recommendations:

@@ -181,3 +181,15 @@ def test_named_perpetrator_becomes_the_perpetrator_in_every_row_of_a_pdf() -> No
     assert texts[0].endswith("such as the perpetrator.")
     assert texts[2].startswith("The perpetrator's probation officer")
     assert "The Hope Street Surgery" in texts[1] and texts[1].endswith("patients like the victim disclose.")
+
+
+def test_registry_matched_agency_names_are_protected() -> None:
+    from extractor.models import AgencyMatch
+
+    doc = make_doc("Report into the death of 'Rose'")
+    match = AgencyMatch("Rose Kinship", "Rose Kinship", "charity", "exact", 100.0, True)
+    report = Report(file="t.pdf", recommendations=[
+        Recommendation("1", "Rose Kinship should contact families like Rose's.", ["Rose Kinship"], matches=[match]),
+    ])
+    out = anonymise_report(report, doc)
+    assert out.recommendations[0].text == "Rose Kinship should contact families like the victim's."
