@@ -91,7 +91,7 @@ _VICTIM_ACT = re.compile(
 )
 _PERP_ACT = re.compile(
     rf"{_QNAME}\s+(?:was\s+(?:convicted|found\s+guilty|sentenced|charged)|pleaded\s+guilty|"
-    r"(?:killed|murdered|stabbed|strangled)\s+(?:her|him|them|his|the)\b)"
+    r"(?:killed|murdered|stabbed|strangled|attacked)\s+(?:her|him|them|his|the|a|an)\b)"
 )
 _BY_ACT = re.compile(
     rf"\b(?:killing|murder|death|manslaughter)\s+of\s+{_NAME}\s+by\s+(?:(?:her|his|their)\s+(?:{_REL_RE})\s*,?\s+)?(?P<n>{_NAME})"

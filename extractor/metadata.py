@@ -41,9 +41,12 @@ _NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’-]*|[A-Z]\.?)"
 _PLAIN_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN}){{0,2}}"  # never across a line break
 _QUOTED_NAME = rf"[{_QUOTE_OPEN}](?P<q>[^{_QUOTE_CLOSE}\n]{{1,40}})[{_QUOTE_CLOSE}]"
 _DEATH_OF = re.compile(
-    r"\b(?:death|deaths|homicide|murder|killing|manslaughter)\s+of\s+"
+    r"\b(?:death|deaths|homicide|murder|killing|manslaughter|[Cc]ase)\s+of\s+"
     rf"(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))"
 )
+# A cover line that is only a quoted name (“TL”), or a name line followed by "Died …".
+_COVER_QUOTED = re.compile(rf"^\s*{_QUOTED_NAME}\s*$", re.M)
+_COVER_DIED = re.compile(rf"^\s*(?P<p>{_PLAIN_NAME})\s*\n\s*(?:Died|Death)\b", re.M)
 _DHR_DASH = re.compile(
     rf"\b(?:Domestic\s+Homicide\s+Review|DHR)\s*(?:[–—:-]|into)\s*(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))"
 )
@@ -53,7 +56,9 @@ _NOT_A_NAME = {
     "summary", "domestic", "homicide", "review", "mr", "mrs", "ms", "miss", "dr", "adult",
     "community", "safety", "partnership", "date", "version", "draft", "official", "sensitive",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "in", "on", "at", "by",
+    "october", "november", "december", "in", "on", "at", "by", "independent", "chair",
+    "author", "produced", "prepared", "written", "page", "contents", "restricted",
+    "confidential", "died", "death", "aged", "age",
 }
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "adult", "child", "baby"}
 
@@ -89,6 +94,7 @@ _DEATH_YEAR_PATTERNS = (
         rf"\b(?:On|In)\s+{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b[^.;]{{0,160}}?"
         r"\b(?:found\b[^.;]{0,40}\bdead|died|was\s+killed|was\s+murdered|killed|stabbed|fatally)",
     ),
+    re.compile(rf"\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b", re.I),
     re.compile(
         r"\b(?:date\s+of\s+death|died\s+on)\s*:?\s*"
         rf"(?:{_DAY}?{_MONTH_RE}\s+|\d{{1,2}}[/.]\d{{1,2}}[/.])(?P<year>{_YEAR})\b",
@@ -142,9 +148,10 @@ def find_pseudonym(text: str) -> str | None:
         'Sarah'
     """
     text = _flatten(text, keep_lines=True)
-    for pattern in (_DEATH_OF, _DHR_DASH):
+    for pattern in (_DEATH_OF, _DHR_DASH, _COVER_QUOTED, _COVER_DIED):
         for match in pattern.finditer(text):
-            name = clean_name(match.group("q") or match.group("p") or "")
+            groups = match.groupdict()
+            name = clean_name(groups.get("q") or groups.get("p") or "")
             if name:
                 return name
     return None

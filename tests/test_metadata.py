@@ -40,6 +40,9 @@ def make_doc(*pages: str, info: dict[str, str] | None = None) -> Document:
         ("Domestic Homicide Review Overview Report", None),
         ("Report into the death of Mr", None),
         ("into the death of the victim", None),
+        ("Safer Ealing Partnership Case of Rose Independent Chair J Smith", "Rose"),
+        ("DOMESTIC HOMICIDE\nREVIEW\nSouthampton\n“TL”\nAuthor – J Smith", "TL"),
+        ("Domestic Homicide Review\nSarah\nDied April 2016\nOverview Report", "Sarah"),
     ],
 )
 def test_find_pseudonym(text: str, expected: str | None) -> None:
@@ -80,6 +83,7 @@ def test_report_date_prefers_cued_line_and_ignores_the_death() -> None:
         ("On 21 August 2012 police officers found Adult A dead in her flat.", 2012),
         ("Rose was killed in 2019 by her former partner.", 2019),
         ("Date of death: 03/04/2015", 2015),
+        ("Domestic Homicide Review Sarah Died April 2016 Overview", 2016),
         ("The review began in 2018 and reported in 2019.", None),
     ],
 )
