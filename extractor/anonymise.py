@@ -146,27 +146,32 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
     cover = "\n".join(line.text for p in document.pages[:2] for line in p.lines)
     votes: dict[str, Counter[str]] = {}
     declared: set[str] = set()
+    strong: set[str] = set()  # stated as a name outright: title, "referred to as", key people
 
-    def vote(raw: str | None, role: str | None, weight: int = 1, is_declared: bool = True) -> None:
+    def vote(raw: str | None, role: str | None, weight: int = 1, is_declared: bool = True,
+             is_strong: bool = False) -> None:
         name = _usable(raw)
         if name and role:
             votes.setdefault(name, Counter())[role] += weight
             if is_declared:
                 declared.add(name)
+            if is_strong:
+                strong.add(name)
 
-    vote(find_pseudonym(cover) or (title and find_pseudonym(f"death of {title}")), VICTIM, 5)
-    for pattern in _DECLARATIONS:
+    vote(find_pseudonym(cover) or (title and find_pseudonym(f"death of {title}")), VICTIM, 5, True, True)
+    for number, pattern in enumerate(_DECLARATIONS):
         for m in pattern.finditer(text):
             context = m.group("ctx") + " " + (m.groupdict().get("after") or "")
-            vote(m.group("q") or m.group("n"), role_from_phrase(context))
+            vote(m.group("q") or m.group("n"), role_from_phrase(context), is_strong=number < 2 or bool(m.group("q")))
     for m in _BY_ACT.finditer(text):
-        vote(m.group("n"), PERPETRATOR, 2)
+        vote(m.group("n"), PERPETRATOR, 2, True, True)
     for m in _PERP_ACT.finditer(text):
         vote(m.group("q") or m.group("n"), PERPETRATOR, 1, False)
     for m in _VICTIM_ACT.finditer(text):
         vote(m.group("q") or m.group("n"), VICTIM, 1, False)
     for name, role in _key_people(document):
-        vote(name, role, 3)
+        vote(name, role, 3, True, True)
+    vocabulary = set(re.findall(r"\b[a-z]+\b", text))
 
     people = []
     for name, counter in votes.items():
@@ -175,6 +180,8 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
         is_declared = name in declared
         if not is_declared and sum(counter.values()) < 2 and not _titled(name):
             continue  # one undeclared act statement about a plain word is too weak
+        if name not in strong and name.lower() in vocabulary and name.lower() not in COMMON_WORD_NAMES:
+            continue  # "the victim, Children's Services…": an ordinary word, not a name
         people.append(Person(name, ranked[0][0], is_declared, "declared" if is_declared else "inferred"))
     return _with_variants(people)
 

@@ -193,3 +193,12 @@ def test_registry_matched_agency_names_are_protected() -> None:
     ])
     out = anonymise_report(report, doc)
     assert out.recommendations[0].text == "Rose Kinship should contact families like the victim's."
+
+
+def test_ordinary_capitalised_words_are_not_taken_for_names() -> None:
+    doc = make_doc(
+        "Overview report",
+        "Staff spoke to the victim, Children's Services were informed. The perpetrator, Housing staff said, "
+        "was known to children's services and housing officers.",
+    )
+    assert roles(doc) == {}
