@@ -33,20 +33,12 @@ _AGENCY_WORD = re.compile(
     r"csp|safeguarding|health|ambulance|dwp|ukvi|visas|immigration|group|commissioning|forum|providers?)\b",
     re.I,
 )
-_VERB = (
-    r"should|must|shall|will|to|is|are|and\s+partners|needs?\s+to|ensures?|reviews?|develops?|considers?|"
-    r"takes?|works?|requests?|provides?|establish(?:es)?|undertakes?|makes?|raises?|seeks?|continues?|"
-    r"agrees?|promotes?|shares?|audits?|implements?|assures?|adopts?|updates?|introduces?|"
-    r"delivers?|writes?|reminds?|amends?|issues?|produces?|commissions?|explores?|strengthens?|"
-    r"disseminates?|embeds?|improves?|monitors?|identif(?:y|ies)|considers?|carries\s+out|"
-    r"clarif(?:y|ies)|publishes?|leads?|convenes?|reports?|satisf(?:y|ies)|obtains?|creates?|trains?|"
-    r"revisits?|re-?launch(?:es)?|re-?issues?|be\s+|evaluates?|endorses?|supports?|"
-    r"gives?|offers?|refers?|records?|notif(?:y|ies)|contacts?|arranges?|investigates?|examines?"
-)
-_SUBJECT = re.compile(
-    rf"^(?:that\s+)?(?P<who>(?:the\s+)?[A-Z&][\w&’'()./,-]*(?:\s+(?:and|&|of|for|the|in|on|with|/|,|[A-Z(][\w&’'()./-]*)){{0,14}}?)"
-    rf"\s*(?:,\s*(?:in\s+partnership|working|together|with)[^,]*,\s*)?(?:\s+(?:{_VERB})\b)",
-)
+_CONNECTORS = {"and", "&", "of", "for", "the", "in", "on", "/", "-", "–", "with", "de"}
+_LOWER_AGENCY_NOUNS = {
+    "practices", "practice", "services", "service", "teams", "team", "partners", "providers",
+    "commissioners", "agencies", "organisations", "trust", "council", "police", "partnership",
+}
+_TOKEN = re.compile(r"\([A-Za-z&]{2,12}\)|[\w’'&./-]+|,")
 _GENERIC = re.compile(r"^(?:all|partner|relevant|the|other)?\s*(?:partner\s+)?(?:agencies|organisations|partners)$", re.I)
 _NOT_SUBJECT = re.compile(
     r"^(?:there|this|these|that|it|where|when|all|any|each|every|records?|training|consideration|"
@@ -84,14 +76,37 @@ def attach_addressee(row: Row) -> Row:
 
 
 def subject_of(text: str) -> str | None:
-    """The agency a recommendation sentence names as its subject, if any."""
+    """The agency a recommendation sentence names as its subject, if any.
+
+    The subject is the run of capitalised words (with "and", "of", "&", bracketed
+    acronyms and agency nouns such as "practices") at the start of the first sentence,
+    after an optional "That" and "The", and it must be followed by a lower-case word
+    (the verb): "That the Home Office considers …" → "Home Office".
+    """
     first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0]
-    m = _SUBJECT.match(first)
-    if not m:
+    tokens = _TOKEN.findall(first)
+    i = 0
+    if tokens[i : i + 1] and tokens[i].lower() == "that":
+        i += 1
+    if tokens[i : i + 1] and tokens[i].lower() == "the":
+        i += 1
+    taken: list[str] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok[:1].isupper() or tok[:1].isdigit() and taken or tok.startswith("("):
+            taken.append(tok)
+        elif tok.lower() in _CONNECTORS and taken:
+            taken.append(tok)
+        elif tok.lower() in _LOWER_AGENCY_NOUNS and taken:
+            taken.append(tok)
+        else:
+            break
+        i += 1
+    while taken and taken[-1].lower() in _CONNECTORS:
+        taken.pop()
+    if not taken or i >= len(tokens) or not (tokens[i][:1].islower() or tokens[i] == ","):
         return None
-    who = m.group("who").strip(" ,")
-    who = re.sub(r"^the\s+", "", who, flags=re.I) if not re.match(r"^the\s+[A-Z]", who) else who
-    who = re.sub(r"^[Tt]he\s+", "", who)
+    who = " ".join(taken).replace(" ,", ",")
     if _NOT_SUBJECT.match(who) or not _plausible_agency(who):
         return None
     return who

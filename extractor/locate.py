@@ -221,7 +221,14 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
                 return j
             continue
         if own and not number:
-            continue  # numbered items under an unnumbered heading
+            # numbered items under an unnumbered heading, unless this is a bigger
+            # numbered chapter title ("1. Introduction" after the summary's list)
+            bigger = line.size >= heading.size + 0.5 or (
+                _outranks_or_equals(line, heading) and line.size >= style.body_size + 0.9
+            )
+            if bigger and _looks_like_title(text):
+                return j
+            continue
         if _outranks_or_equals(line, heading) and not _is_agency_subheading(text):
             return j
     return len(lines)

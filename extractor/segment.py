@@ -26,7 +26,12 @@ from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
 from .numbering import Marker, parse_marker
 
-_ITEM_PRIORITY = ["label", "r", "decimal", "int_letter", "paren", "int", "letter", "bullet"]
+_ITEM_PRIORITY = ["label", "r", "decimal", "paren", "int", "letter", "bullet"]
+
+
+def _family(kind: str) -> str:
+    """"2a" and "3" number the same list: letters extend plain integers."""
+    return "int" if kind == "int_letter" else kind
 _AGENCY_HINT = re.compile(
     r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
     r"office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|housing|homes|"
@@ -112,7 +117,7 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
             agency = title if _looks_like_agency(title) else (None if _GROUP_WORDS.search(title) else agency)
             current = None
             continue
-        starts = mk is not None and mk.kind == scheme and (item_x is None or line.x0 <= item_x + 12)
+        starts = mk is not None and _family(mk.kind) == scheme and (item_x is None or line.x0 <= item_x + 12)
         if starts and mk is not None:
             rid = _compose_id(mk, prefix)
             current = _Item(id=rid, first=line, agency=agency, bottom=line.bottom, page=line.page)
@@ -156,7 +161,7 @@ def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[i
             continue
         if mk.kind == "label" and not mk.rest and i + 1 < len(lines) and parse_marker(lines[i + 1].text) is not None:
             continue
-        found.setdefault(mk.kind, []).append(line.x0)
+        found.setdefault(_family(mk.kind), []).append(line.x0)
     if not found:
         return None
     counts = {k: len(v) for k, v in found.items()}
@@ -171,7 +176,7 @@ def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[i
 
 
 def _item_indent(lines: list[Line], markers: list[Marker | None], scheme: str | None, groups: set[int]) -> float | None:
-    xs = [ln.x0 for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and mk.kind == scheme and i not in groups]
+    xs = [ln.x0 for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _family(mk.kind) == scheme and i not in groups]
     if not xs:
         return None
     return Counter(round(x) for x in xs).most_common(1)[0][0]
@@ -288,21 +293,29 @@ def merge_sections(sections: list[Section], per_section: list[list[Row]]) -> lis
     if not ranked:
         return []
     best = ranked[0][0]
-    kept: list[Row] = []
+    unique: list[Row] = []
     others: list[Row] = []
     for priority, i in sorted(ranked, key=lambda t: t[1]):
-        (kept if priority == best else others).extend(per_section[i])
-    unique: list[Row] = []
-    seen: list[str] = []
-    for row in kept:
-        key = _norm(row.text)
-        if any(fuzz.ratio(key, s) >= 95 for s in seen):
+        if priority != best:
+            others.extend(per_section[i])
             continue
-        seen.append(key)
-        unique.append(row)
+        # Within one section every row stands (agencies may share a wording); a later
+        # section of the same rank that repeats a row adds nothing.
+        earlier = list(unique)
+        unique.extend(row for row in per_section[i] if not _repeats(row, earlier))
     if others:
         unique = [_borrow_addressee(row, others) for row in unique]
     return unique
+
+
+def _repeats(row: Row, earlier: list[Row]) -> bool:
+    key = _norm(row.text)
+    for other in earlier:
+        if row.agency_hint and other.agency_hint and row.agency_hint != other.agency_hint:
+            continue
+        if fuzz.ratio(key, _norm(other.text)) >= 95:
+            return True
+    return False
 
 
 def _borrow_addressee(row: Row, others: list[Row]) -> Row:
