@@ -73,11 +73,13 @@ _NOT_NAMES = frozenset(
 
 _NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Adult|Child|Baby)\.?\s+[A-Z][\w-]*|[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)?)"
 _QNAME = rf"(?:['‘\"“](?P<q>[^'’\"”\n]{{1,40}})['’\"”]|(?P<n>{_NAME}))"
+# The first two carry no "ctx" group: their context is the sentence before the match (a
+# leading lazy group would make the scan quadratic on long reports).
 _DECLARATIONS = (
     # "The victim will be referred to as 'Sarah'", "her son, known as Tom"
-    re.compile(rf"(?P<ctx>[^.;:]{{0,80}}?)\b(?:referred\s+to|known|called|named)\s+(?:in\s+this\s+(?:report|review)\s+)?as\s+{_QNAME}"),
+    re.compile(rf"\b(?:referred\s+to|known|called|named)\s+(?:in\s+this\s+(?:report|review)\s+)?as\s+{_QNAME}"),
     # "the pseudonym 'Sarah' … for the victim"
-    re.compile(rf"(?P<ctx>[^.;:]{{0,60}}?)\bpseudonyms?\s+(?:of\s+)?{_QNAME}(?P<after>[^.;:]{{0,60}})"),
+    re.compile(rf"\bpseudonyms?\s+(?:of\s+)?{_QNAME}(?P<after>[^.;:]{{0,60}})"),
     # "the victim, Sarah", "the perpetrator Adam", "the victim's son, Tom"
     re.compile(rf"\b(?P<ctx>[Tt]he\s+(?:{_ROLE_WORD}(?:['’]s\s+(?:{_REL_RE}))?))\s*,?\s+{_QNAME}"),
     # "(the perpetrator) Adam"
@@ -161,7 +163,11 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
     vote(find_pseudonym(cover) or (title and find_pseudonym(f"death of {title}")), VICTIM, 5, True, True)
     for number, pattern in enumerate(_DECLARATIONS):
         for m in pattern.finditer(text):
-            context = m.group("ctx") + " " + (m.groupdict().get("after") or "")
+            groups = m.groupdict()
+            before = groups.get("ctx")
+            if before is None:
+                before = re.split(r"[.;:]", text[max(0, m.start() - 80) : m.start()])[-1]
+            context = before + " " + (groups.get("after") or "")
             vote(m.group("q") or m.group("n"), role_from_phrase(context), is_strong=number < 2 or bool(m.group("q")))
     for m in _BY_ACT.finditer(text):
         vote(m.group("n"), PERPETRATOR, 2, True, True)
