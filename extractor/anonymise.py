@@ -98,6 +98,11 @@ _PERP_ACT = re.compile(
 _BY_ACT = re.compile(
     rf"\b(?:killing|murder|death|manslaughter)\s+of\s+{_NAME}\s+by\s+(?:(?:her|his|their)\s+(?:{_REL_RE})\s*,?\s+)?(?P<n>{_NAME})"
 )
+_OWNER = "victim|perpetrator|offender|deceased"
+_ROLE_TERM = re.compile(
+    rf"\b(?:(?P<own>{_OWNER})'s\s+(?P<rel1>{_REL_RE})|(?P<rel2>{_REL_RE})\s+of\s+(?:the\s+)?(?P<own2>{_OWNER})"
+    rf"|(?P<main>{'|'.join(_MAIN_ROLES)})(?!'s)|(?P<rel3>{_REL_RE}))\b"
+)
 _KEY_PEOPLE_HEADING = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:key\s+people|subjects?\s+of\s+(?:the\s+|this\s+)?review|"
     r"family\s+members|people\s+involved|individuals\s+involved|pseudonyms|names\s+used|"
@@ -123,19 +128,41 @@ class Person:
 def role_from_phrase(phrase: str) -> str | None:
     """The role a phrase describes: "Victim's son" → ``the victim's son``.
 
+    The leftmost role term wins, since it is the subject of the phrase: in "the
+    perpetrator's mother, who cared for the victim" the person is the perpetrator's mother.
+
     Example:
         >>> role_from_phrase("son of the perpetrator")
         "the perpetrator's son"
     """
     low = re.sub(r"\s+", " ", phrase.lower().replace("’", "'"))
-    rel = re.search(rf"\b({_REL_RE})\b", low)
-    owner = "perpetrator" if re.search(r"perpetrator's|of (?:the )?perpetrator|offender's", low) else "victim"
-    for word, role in _MAIN_ROLES.items():
-        if re.search(rf"\b{word}\b(?!'s)", low) and not re.search(rf"(?:of|to) (?:the )?{word}\b", low):
+    m = _ROLE_TERM.search(low)
+    if m is None:
+        return None
+    if m.group("main"):
+        return _MAIN_ROLES[m.group("main")]
+    owner = _MAIN_ROLES.get(m.group("own") or m.group("own2") or "victim", VICTIM)
+    if owner not in (VICTIM, PERPETRATOR):
+        owner = VICTIM
+    return f"{owner}'s {m.group('rel1') or m.group('rel2') or m.group('rel3')}"
+
+
+def role_from_context(before: str, after: str = "") -> str | None:
+    """The role of a name introduced as "<before> referred to as X <after>".
+
+    The clause nearest the name says who it is, so comma-separated clauses are tried from
+    the right, skipping relative clauses ("…, who cared for the victim, …").
+
+    Example:
+        >>> role_from_context("Following the death of the victim, her son will be")
+        "the victim's son"
+    """
+    for clause in reversed(before.split(",")):
+        if re.match(r"\s*(?:who|which|whom|whose|aged|now)\b", clause, re.I):
+            continue
+        if role := role_from_phrase(clause):
             return role
-    if rel:
-        return f"the {owner}'s {rel.group(1)}"
-    return None
+    return role_from_phrase(after)
 
 
 def find_people(document: Document, *, title: str | None = None) -> list[Person]:
@@ -164,11 +191,12 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
     for number, pattern in enumerate(_DECLARATIONS):
         for m in pattern.finditer(text):
             groups = m.groupdict()
-            before = groups.get("ctx")
-            if before is None:
+            if groups.get("ctx") is not None:
+                role = role_from_phrase(groups["ctx"])
+            else:
                 before = re.split(r"[.;:]", text[max(0, m.start() - 80) : m.start()])[-1]
-            context = before + " " + (groups.get("after") or "")
-            vote(m.group("q") or m.group("n"), role_from_phrase(context), is_strong=number < 2 or bool(m.group("q")))
+                role = role_from_context(before, groups.get("after") or "")
+            vote(m.group("q") or m.group("n"), role, is_strong=number < 2 or bool(m.group("q")))
     for m in _BY_ACT.finditer(text):
         vote(m.group("n"), PERPETRATOR, 2, True, True)
     for m in _PERP_ACT.finditer(text):

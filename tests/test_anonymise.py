@@ -202,3 +202,14 @@ def test_ordinary_capitalised_words_are_not_taken_for_names() -> None:
         "was known to children's services and housing officers.",
     )
     assert roles(doc) == {}
+
+
+def test_role_of_a_referred_to_name_comes_from_the_nearest_clause() -> None:
+    doc = make_doc(
+        "Overview report",
+        "Following the death of the victim, her son will be referred to as Tom. "
+        "The perpetrator's mother, who cared for the victim, is referred to as Ann. "
+        "The pseudonym 'Bella' is used for the victim's sister.",
+    )
+    assert roles(doc) == {"Tom": "the victim's son", "Ann": "the perpetrator's mother",
+                          "Bella": "the victim's sister"}
