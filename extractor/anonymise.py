@@ -187,7 +187,9 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
             if is_strong:
                 strong.add(name)
 
-    vote(find_pseudonym(cover) or (title and find_pseudonym(f"death of {title}")), VICTIM, 5, True, True)
+    vote(find_pseudonym(cover), VICTIM, 5, True, True)
+    if title and _plausible_title(title, text):
+        vote(find_pseudonym(f"death of {title}"), VICTIM, 5, True, True)
     for number, pattern in enumerate(_DECLARATIONS):
         for m in pattern.finditer(text):
             groups = m.groupdict()
@@ -206,7 +208,13 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
     for name, role in _key_people(document):
         vote(name, role, 3, True, True)
     vocabulary = set(re.findall(r"\b[a-z]+\b", text))
+    return _with_variants(_decide(votes, declared, strong, vocabulary))
 
+
+def _decide(
+    votes: dict[str, Counter[str]], declared: set[str], strong: set[str], vocabulary: set[str]
+) -> list[Person]:
+    """One role per name from the votes; drop weakly evidenced ordinary words."""
     people = []
     for name, counter in votes.items():
         # A main role beats a relation ("her husband Mr B" who is the perpetrator).
@@ -217,7 +225,7 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
         if name not in strong and name.lower() in vocabulary and name.lower() not in COMMON_WORD_NAMES:
             continue  # "the victim, Children's Services…": an ordinary word, not a name
         people.append(Person(name, ranked[0][0], is_declared, "declared" if is_declared else "inferred"))
-    return _with_variants(people)
+    return people
 
 
 def anonymise_text(
@@ -318,6 +326,14 @@ def _usable(raw: str | None) -> str | None:
     if any(w in AGENCY_SUFFIXES or w in _NOT_NAMES and i > 0 and not _titled(name) for i, w in enumerate(words)):
         return None
     return name
+
+
+def _plausible_title(title: str, text: str) -> bool:
+    """A manifest title names the victim only if it looks like a pseudonym the text uses
+    ("Susan"), not a label such as "Manchester review"."""
+    if re.search(r"\b(?:review|report|dhr|homicide|partnership|council)\b", title, re.I):
+        return False
+    return bool(re.search(rf"(?<![\w-]){re.escape(title.strip())}(?![\w-])", text))
 
 
 def _titled(name: str) -> bool:

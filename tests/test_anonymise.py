@@ -213,3 +213,10 @@ def test_role_of_a_referred_to_name_comes_from_the_nearest_clause() -> None:
     )
     assert roles(doc) == {"Tom": "the victim's son", "Ann": "the perpetrator's mother",
                           "Bella": "the victim's sister"}
+
+
+def test_manifest_title_is_used_only_when_it_looks_like_a_pseudonym() -> None:
+    doc = make_doc("Overview report", "Susan lived in Manchester with her children.")
+    assert find_people(doc, title="Susan") == [Person("Susan", "the victim", True, "declared")]
+    assert find_people(doc, title="Manchester review") == []
+    assert find_people(doc, title="Bobo") == []  # not mentioned in the text at all
