@@ -107,6 +107,9 @@ def test_load_reports_json_jsonl_and_sqlite(tmp_path: Path) -> None:
     assert [r.metadata.csp for r in from_store][:3] == ["Manchester", CSP_INJECTED, "Leeds"]
     # the same report in several inputs is kept once
     assert len(load_reports([tmp_path / "a.json", tmp_path / "b.jsonl", store])) == 4
+    assert len(load_reports([tmp_path])) == 4  # a folder stands for the files in it
+    with pytest.raises(SiteInputError, match="folder holds no"):
+        load_reports([tmp_path / "site-empty"] if (tmp_path / "site-empty").mkdir() is None else [])
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from ..models import Report
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 JSON_COLUMNS = ("json", "report_json", "report")
+INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".sqlite", ".sqlite3", ".db")
 
 
 class SiteInputError(ExtractorError):
@@ -38,13 +39,27 @@ def load_reports(paths: Iterable[str | Path]) -> list[Report]:
     """All reports from all inputs, in order; a report seen twice (same sha256) is kept once."""
     seen: set[str] = set()
     out: list[Report] = []
-    for path in paths:
+    for path in _expand(paths):
         for report in read_input(path):
             key = report.sha256 or f"file:{report.file}"
             if key in seen:
                 continue
             seen.add(key)
             out.append(report)
+    return out
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Folders stand for the JSON, JSONL and SQLite files directly inside them."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+            if not found:
+                raise SiteInputError("folder holds no .json, .jsonl or SQLite files", path=str(path))
+            out.extend(found)
+        else:
+            out.append(path)
     return out
 
 
