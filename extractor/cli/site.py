@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 def site_command(
     inputs: Annotated[
         list[Path],
-        typer.Argument(metavar="STORE_OR_JSON...", help="Report JSON/JSONL files or batch SQLite stores."),
+        typer.Argument(metavar="STORE_OR_JSON...", help="Report JSON/JSONL files, batch SQLite stores, or folders of them."),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the site into.")] = Path("site"),
     pdf_base: Annotated[
