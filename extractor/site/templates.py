@@ -37,7 +37,7 @@ td.text { white-space: pre-line; }
 tfoot td { color: var(--muted); font-size: .9rem; }
 .filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: 1rem 0; }
 .filters label { display: flex; flex-direction: column; font-size: .9rem; color: var(--muted); }
-.filters select { font: inherit; padding: .25rem; min-width: 12rem; }
+.filters select { font: inherit; padding: .25rem; min-width: 12rem; max-width: 22rem; }
 footer { color: var(--muted); font-size: .9rem; margin-top: 2rem; border-top: 1px solid var(--line);
          padding-top: .75rem; }
 tr[hidden] { display: none; }
