@@ -30,19 +30,18 @@ _COMPOUND_PREFIXES = {
     "multi", "non", "inter", "co", "cross", "self", "well", "pre", "post", "anti", "sub",
     "semi", "over", "under", "long", "short", "high", "low", "re", "ex", "part", "full",
     "face", "follow", "one", "two", "three", "four", "five", "single", "third", "front",
-    "step", "ill", "mid", "half", "case", "risk", "low", "high", "in", "on", "out",
+    "step", "ill", "mid", "half", "case", "risk", "in", "on", "out",
     "sign", "child", "family", "community", "health", "mental", "domestic", "agency",
 }
 
 
 def clean_chars(text: str) -> str:
     """Fold ligatures, odd spaces, soft hyphens and look-alike dashes; strip HTML residue."""
-    text = text.translate(_CHAR_TABLE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(_CHAR_TABLE))
     if "<" in text:
         text = _HTML_TAGS.sub(" ", text)
-    if any(ord(c) > 0x2FF for c in text):
-        text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", text)
+    return _SPACES.sub(" ", text) if ("  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text) else text
 
 
 def squash(text: str) -> str:
@@ -73,12 +72,12 @@ def join_lines(parts: list[str]) -> str:
         if not out:
             out = part
             continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and part[:1].islower():
-            left = re.split(r"[\s/(]", out[:-1])[-1].lower()
-            if left in _COMPOUND_PREFIXES or left.isupper():
-                out = out + part
+        if out.endswith("-") and len(out) > 1 and not out[-2].isspace():
+            left = re.split(r"[\s/(]", out[:-1])[-1]
+            if out[-2].isalpha() and part[:1].islower() and left.lower() not in _COMPOUND_PREFIXES and not left.isupper():
+                out = out[:-1] + part  # "organis-" + "ation": a word broken by hyphenation
             else:
-                out = out[:-1] + part
+                out = out + part  # "multi-" + "agency", "0-" + "19": a real hyphen
         elif out.endswith(("/", "–", "—")) and not out.endswith((" –", " —")):
             out = out + part
         else:

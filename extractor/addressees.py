@@ -25,6 +25,7 @@ _LABEL = re.compile(
     r"(?P<who>[^:]{2,160}?)\s*\.?\s*$",
     re.I,
 )
+_EXPLICIT = re.compile(r"addressed\s+to|lead\s+agenc|responsib", re.I)
 _BRACKET = re.compile(r"\s*\((?P<who>[^()]{2,90})\)\s*\.?\s*$")
 _AGENCY_WORD = re.compile(
     r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
@@ -37,6 +38,14 @@ _CONNECTORS = {"and", "&", "of", "for", "the", "in", "on", "/", "-", "–", "wit
 _LOWER_AGENCY_NOUNS = {
     "practices", "practice", "services", "service", "teams", "team", "partners", "providers",
     "commissioners", "agencies", "organisations", "trust", "council", "police", "partnership",
+}
+_DIRECTIVE_VERBS = {
+    "should", "must", "shall", "will", "to", "ensure", "ensures", "review", "reviews", "publish",
+    "publishes", "develop", "develops", "share", "shares", "consider", "considers", "agree", "agrees",
+    "provide", "provides", "work", "works", "take", "takes", "undertake", "undertakes", "audit", "audits",
+    "establish", "establishes", "promote", "promotes", "update", "updates", "commission", "commissions",
+    "implement", "implements", "introduce", "introduces", "raise", "raises", "seek", "seeks",
+    "continue", "continues", "are", "is", "request", "requests",
 }
 _TOKEN = re.compile(r"\([A-Za-z&]{2,12}\)|[\w’'&./-]+|,")
 _GENERIC = re.compile(r"^(?:all|partner|relevant|the|other)?\s*(?:partner\s+)?(?:agencies|organisations|partners)$", re.I)
@@ -59,14 +68,15 @@ def attach_addressee(row: Row) -> Row:
     text = row.text
     hint = row.agency_hint
     m = _LABEL.search(text)
-    if m and _plausible_agency(m.group("who")):
+    if m and (_plausible_agency(m.group("who")) or _EXPLICIT.search(text[m.start():m.end()])):
         # An explicit label is the report's own statement: nothing overrides it.
-        return replace(row, text=text[: m.start()].rstrip(" ;,–—-").strip(), agency_hint=_tidy(m.group("who")))
-    else:
-        b = _BRACKET.search(text)
-        if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
-            if not hint or _GENERIC.match(hint):
-                hint = _tidy(b.group("who"))
+        return replace(row, text=text[: m.start()].rstrip(" –—-").strip(), agency_hint=_tidy(m.group("who")))
+    b = _BRACKET.search(text)
+    if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
+        # "… (Greater Manchester Police)": the bracket only states the addressee
+        if not hint or _GENERIC.match(hint):
+            hint = _tidy(b.group("who"))
+        text = text[: b.start()].rstrip() + ("." if text.rstrip().endswith(".") and not text[: b.start()].rstrip().endswith(".") else "")
     subject = subject_of(text)
     if subject and (not hint or _GENERIC.match(hint.strip())):
         hint = subject
@@ -107,9 +117,15 @@ def subject_of(text: str) -> str | None:
     if not taken or i >= len(tokens) or not (tokens[i][:1].islower() or tokens[i] == ","):
         return None
     who = " ".join(taken).replace(" ,", ",")
-    if _NOT_SUBJECT.match(who) or not _plausible_agency(who):
+    if _GENERIC.match(who):
+        return who  # "All agencies to ensure …"
+    if _NOT_SUBJECT.match(who):
         return None
-    return who
+    # "Safer Cornwall publish …", "Next Link to review …": an unknown name counts when
+    # a directive verb follows it.
+    if _plausible_agency(who) or (tokens[i].lower() in _DIRECTIVE_VERBS and len(taken) <= 6):
+        return who
+    return None
 
 
 def _plausible_agency(who: str) -> bool:
@@ -124,9 +140,18 @@ def _plausible_agency(who: str) -> bool:
 
 
 def _is_acronym_definition(text: str, m: re.Match[str]) -> bool:
-    """"… Multi Agency Risk Assessment Conference (MARAC)" defines, not addresses."""
+    """"… Risk Assessment Conference (MARAC)" or "MARAC (Multi-Agency …)" defines a term."""
     inner = m.group("who").strip()
-    return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", inner)) and not text.rstrip().endswith(").") is False
+    before = text[: m.start()].split()
+    caps = "".join(c for c in inner if c.isupper())
+    if re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", inner) and len(caps) >= 2:
+        initials = "".join(w[0] for w in before[-len(caps) - 3 :] if w[:1].isupper())
+        return caps in initials or initials.endswith(caps[:-1])
+    if before and re.fullmatch(r"[A-Z]{2,8}", before[-1].strip(",.;")):
+        acronym = before[-1].strip(",.;")
+        initials = "".join(w[0] for w in re.split(r"[\s-]+", inner) if w[:1].isupper())
+        return initials.startswith(acronym[:2])
+    return False
 
 
 def _tidy(who: str) -> str:

@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import replace
 
 from ._text import clean_chars
-from .models import Document, Line, Page
+from .models import Document, Line
 
 _BAND = 0.11  # top/bottom share of the page height where furniture lives
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$"
+    r"^\s*(?:[-–—]\s*)?(?:page\s*\d{1,4}|\d{1,3})(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$"
     r"|^\s*\d{1,4}\s*\|\s*p\s?a\s?g\s?e\s*$|^\s*page\s+[ivxlc]+\s*$|^\s*[ivxlc]{1,6}\s*$",
     re.I,
 )
@@ -28,15 +28,12 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
-def _in_band(line: Line, page: Page) -> bool:
-    return line.top < page.height * _BAND or line.bottom > page.height * (1 - _BAND)
-
-
 def find_furniture(document: Document) -> set[str]:
     """Masked texts of lines that repeat in the header/footer bands across pages."""
     counts: Counter[str] = Counter()
     for page in document.pages:
-        seen = {_key(line.text) for line in page.lines if _in_band(line, page)}
+        top, bottom = page.height * _BAND, page.height * (1 - _BAND)
+        seen = {_key(line.text) for line in page.lines if line.bbox[1] < top or line.bbox[3] > bottom}
         counts.update(seen)
     n = len(document.pages)
     if n < 3:
@@ -56,8 +53,11 @@ def clean_document(document: Document) -> Document:
     pages = []
     for page in document.pages:
         kept: list[Line] = []
+        top, bottom = page.height * _BAND, page.height * (1 - _BAND)
         for line in page.lines:
-            if _in_band(line, page) and (_key(line.text) in furniture or is_page_number(line.text)):
+            if (line.bbox[1] < top or line.bbox[3] > bottom) and (
+                _key(line.text) in furniture or is_page_number(line.text)
+            ):
                 continue
             text = clean_chars(line.text).strip()
             if not text:

@@ -9,7 +9,8 @@ on the next line, and contents flattened into one long line.
 A section runs until the next heading of the same or a higher level, an appendix,
 glossary or similar back-matter heading, or a contents page. Each section is classed as
 ``main``, ``agency`` (a recommendations subsection inside an agency's chapter),
-``exec_summary`` or ``action_plan`` so that later stages can keep one copy of each
+``conclusions`` ("Conclusions and recommendations": narrative first), ``exec_summary``
+or ``action_plan`` so that later stages can keep one copy of each
 recommendation and prefer the main body's wording.
 """
 
@@ -29,8 +30,11 @@ _QUALIFIER = (
     r"(?:overall\s+)?analysis\s+(?:and|&)|findings\s+(?:and|&)|key\s+findings\s+(?:and|&)|"
     r"summary\s+of|the\s+review['’]?s?|the\s+panel['’]?s?|the)\s+"
 )
+# "Conclusions and recommendations", "Analysis, conclusions and recommendations",
+# "Summary of findings & recommendations": up to six words, then and/& recommendations.
+_AND_RECS = r"(?:[A-Za-z’'-]+(?:,\s*|\s+)){1,6}(?:and|&)\s+"
 REC_HEADING = re.compile(
-    rf"^{_NUM_PREFIX}?(?:{_QUALIFIER})*recommendations?"
+    rf"^{_NUM_PREFIX}?(?:{_AND_RECS}|(?:{_QUALIFIER})*)recommendations?"
     r"(?P<suffix>\s+(?:from|of|for|made\s+by|arising\s+from|to)\s+[\w\s'’&-]{0,50})?\s*[:.]?$",
     re.I,
 )
@@ -41,6 +45,8 @@ ACTION_PLAN_HEADING = re.compile(
     r"(?:multi[- ]agency\s+|single[- ]agency\s+|dhr\s+|recommendations?\s+(?:and|&)\s+)?action\s+plans?\s*:?$",
     re.I,
 )
+# A heading that announces other material before the recommendations.
+MIXED_HEADING = re.compile(r"\b(?:and|&)\s+recommendations?\b", re.I)
 _EXEC_SUMMARY = re.compile(rf"^{_NUM_PREFIX}?executive\s+summary\b", re.I)
 _BACK_MATTER = re.compile(
     rf"^(?:{_NUM_PREFIX})?(?:appendix|appendices|annex|glossary|references|bibliography|"
@@ -48,6 +54,11 @@ _BACK_MATTER = re.compile(
     r"distribution|document\s+control|version\s+control|key\s+lessons|lessons\s+learn|"
     r"conclusions?$|concluding|predictab|preventab|single\s+agency\s+actions|good\s+practice|"
     r"next\s+steps|implementation|monitoring|action\s+plan)",
+    re.I,
+)
+_STRONG_BACK_MATTER = re.compile(
+    rf"^(?:{_NUM_PREFIX})?(?:appendix|appendices|annex|glossary|references|bibliography|terms\s+of\s+reference|"
+    r"abbreviations|acronyms|signed|signature|distribution|document\s+control|version\s+control)",
     re.I,
 )
 _SUBSECTION_OK = re.compile(
@@ -64,6 +75,7 @@ _AGENCY_WORDS = re.compile(
 )
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|_{3,}|(?:\s\.){3,}|[-–]{3,})\s*\d{1,3}\s*$|\s\d{1,3}\s*$|^\d{1,3}$|Error! Bookmark")
 _TOC_TITLE = re.compile(r"^(?:table\s+of\s+)?contents?(?:\s+page)?$|^index$|^contents\s+page\s+number", re.I)
+_FLAT_ENTRY = re.compile(r"\b[A-Z][a-z]+(?:\s+\w+){0,6}\s\d{1,3}\b")
 _NUMBER = re.compile(r"^(?:(?:chapter|section|part)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\b", re.I)
 
 
@@ -88,10 +100,13 @@ def toc_pages(document: Document) -> set[int]:
         texts = [ln.text.strip() for ln in page.lines]
         if not texts:
             continue
-        entries = sum(bool(_TOC_ENTRY.search(t)) for t in texts)
+        # cheap character tests first: this runs on every line of the report
+        entries = sum(1 for t in texts if t and (t[-1].isdigit() or "Error!" in t) and _TOC_ENTRY.search(t))
         titled = any(_TOC_TITLE.match(t) for t in texts[:8])
-        dotted = sum(bool(re.search(r"\.{4,}|…{3,}|_{4,}", t)) for t in texts)
-        flattened = any(len(re.findall(r"\b[A-Z][a-z]+(?:\s+\w+){0,6}\s\d{1,3}\b", t)) >= 6 for t in texts)
+        dotted = sum(1 for t in texts if ("...." in t or "……" in t or "____" in t))
+        flattened = any(
+            len(t) > 150 and len(_FLAT_ENTRY.findall(t)) >= 6 for t in texts
+        )
         if dotted >= 3 or (titled and (entries >= 3 or flattened)) or (entries >= 8 and entries >= 0.45 * len(texts)):
             pages.add(page.number)
     return pages
@@ -153,6 +168,8 @@ def locate_sections(document: Document) -> list[Section]:
         if kind == "main":
             if _EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent):
                 kind = "exec_summary"
+            elif MIXED_HEADING.search(line.text.strip()):
+                kind = "conclusions"
             elif parent and _AGENCY_WORDS.search(parent) and not REC_HEADING.match(parent):
                 kind = "agency"
         sections.append(
@@ -172,6 +189,8 @@ def locate_sections(document: Document) -> list[Section]:
 
 def _heading_kind(line: Line, lines: list[Line], i: int, style: _Style) -> str | None:
     text = line.text.strip()
+    if not (text[:1].isupper() or text[:1].isdigit()):
+        return None  # "… and\nrecommendations": the tail of a wrapped title
     if not is_heading_like(line, style) and not _standalone_label(lines, i, style):
         return None
     nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
@@ -214,7 +233,10 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
             if not (number and own and len(own) <= len(number) and own[0] != number[0]):
                 continue
         if _BACK_MATTER.match(text) and not REC_HEADING.match(text):
-            return j
+            # appendices and glossaries always end it; "Conclusions" or "Lessons
+            # learned" only at the section's own level (they may be its subsections)
+            if _STRONG_BACK_MATTER.match(text) or _outranks_or_equals(line, heading):
+                return j
         own = heading_number(text)
         if number and own:
             if len(own) <= len(number) and own[: len(number)] != number[: len(own)] and _looks_like_title(text):

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from ._text import strip_bullet
 
 _LABEL = re.compile(
-    r"^(?:recommendation|rec\.)(?!s)\s*(?:no\.?\s*|number\s*)?(?P<id>\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\d{0,2})?\s*(?:[:.)–—-]\s*|\s+|$)(?P<rest>.*)$",
-    re.I,
+    r"^(?:Recommendation|RECOMMENDATION|Rec\.|REC\.)(?![sS])\s*(?:no\.?\s*|number\s*)?(?P<id>\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\d{0,2})?\s*(?:[:.)–—-]\s*|\s+|$)(?P<rest>.*)$",
 )
 _R = re.compile(r"^(?P<id>R\s?\d{1,3}[a-z]?)(?:[.:)–—-]\s*|\s+)(?P<rest>.*)$")
 _DECIMAL = re.compile(

@@ -44,7 +44,31 @@ _GROUP_WORDS = re.compile(
     r"wider|general|specific|individual|additional|learning|dhr)\b.*$|recommendations?$",
     re.I,
 )
-_SECTION_PRIORITY = {"main": 0, "agency": 0, "exec_summary": 1, "action_plan": 2}
+_SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2, "action_plan": 3}
+# Where a mixed section turns from narrative to recommendations.
+_RECS_START = re.compile(
+    r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+recommendations|"
+    r"following\s+recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below|follow)|"
+    r"^recommendations?\s*:?$",
+    re.I,
+)
+# A numbered paragraph that talks about the recommendations rather than making one.
+_PREAMBLE = re.compile(
+    r"^(?:the|these|this|all|each|our|its)?\s*(?:panel|review|recommendations?|following|section|chapter|report)\b.{0,200}?"
+    r"\b(?:following|below|set\s+out|as\s+follows|grouped|listed|are\s+made|makes?|numbered|ordered)\b",
+    re.I,
+)
+_DIRECTIVE = re.compile(
+    r"\b(?:should|must|shall|ensures?|to\s+(?:review|develop|ensure|consider|provide|audit|update|raise|"
+    r"establish|produce|deliver|share|promote|implement|introduce)|recommend(?:s|ed)?\s+that|consider(?:s)?\b|"
+    r"reviews?\s+(?:its|their|the)|develops?\s+|provides?\s+|undertakes?|is\s+requested|are\s+requested)",
+    re.I,
+)
+_LABEL_LINE = re.compile(
+    r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
+    r"agency|agencies|owner)\s*[:–—]",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -73,13 +97,40 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     table_rows = table_parser.rows_from_tables(rec_tables, section)
     boxes = [(t.page, t.bbox) for t in rec_tables]
     lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    announced = True
+    if section.kind == "conclusions":
+        lines, announced = _after_recs_start(lines)
     line_rows = segment_lines(lines, section)
+    if not announced:
+        # no "the panel recommends:" to cut at: keep only items phrased as directives
+        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
     return [
         replace(r, order=n, agency_hint=r.agency_hint or default)
         for n, r in enumerate(rows)
     ]
+
+
+def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:
+    """In "Conclusions and recommendations", keep what follows "the panel recommends:".
+
+    The last such announcement wins (narrative may quote earlier ones); a bare
+    "Recommendation" label is an item, not an announcement, so it is kept.
+    """
+    for i in range(len(lines) - 1, -1, -1):
+        text = lines[i].text.strip()
+        if parse_marker(text) is not None and parse_marker(text).kind == "label":  # type: ignore[union-attr]
+            continue
+        nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        joined = f"{text} {nxt}" if len(nxt.split()) <= 3 else text
+        if _RECS_START.search(text) or _RECS_START.search(joined):
+            start = i + 1 if _RECS_START.search(text) else i + 2
+            mk = parse_marker(text)
+            if mk is not None and mk.kind in ("decimal", "int"):
+                return [lines[i], *lines[start:]], True  # a numbered title its items hang from
+            return lines[start:], True
+    return lines, False
 
 
 def _section_agency(section: Section) -> str | None:
@@ -125,6 +176,10 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
                 current.parts.append(mk.rest)
             items.append(current)
             continue
+        if _LABEL_LINE.match(text) and current is not None:
+            current.parts.append(text)  # "Addressed to: …" belongs to the item above
+            current.bottom, current.page = line.bottom, line.page
+            continue
         if _is_subheading(line, mk, body, lines, i):
             if _looks_like_agency(text):
                 agency, current = text.rstrip(":"), None
@@ -145,7 +200,15 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
             _, part = strip_bullet(text)
         current.parts.append(part)
         current.bottom, current.page = line.bottom, line.page
-    return [_to_row(item, section) for item in items if join_lines(item.parts)]
+    rows = [_to_row(item, section) for item in items if join_lines(item.parts)]
+    return [r for r in rows if not _is_preamble(r.text)]
+
+
+def _is_preamble(text: str) -> bool:
+    """"The recommendations below are grouped by agency." is not a recommendation."""
+    if len(text.split()) > 60 or re.search(r"\b(?:should|must|ensure)\b", text, re.I):
+        return False
+    return bool(_PREAMBLE.search(text)) or bool(_RECS_START.search(text))
 
 
 def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[int]) -> str | None:
