@@ -71,7 +71,10 @@ _NOT_NAMES = frozenset(
     "Pseudonym Age Ethnicity Gender Victim Perpetrator Deceased Family".split()
 )
 
-_NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Adult|Child|Baby)\.?\s+[A-Z][\w-]*|[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)?)"
+_NAME = (
+    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Adult|Child|Baby)\.?\s+[A-Z][\w-]*(?:\s+[A-Z][a-z][\w-]*){0,2}"
+    r"|[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*){0,2})"
+)
 _QNAME = rf"(?:['‘\"“](?P<q>[^'’\"”\n]{{1,40}})['’\"”]|(?P<n>{_NAME}))"
 # The first two carry no "ctx" group: their context is the sentence before the match (a
 # leading lazy group would make the scan quadratic on long reports).
@@ -341,16 +344,25 @@ def _titled(name: str) -> bool:
 
 
 def _with_variants(people: list[Person]) -> list[Person]:
-    """Add the first name of "Jane Doe" and "Mr/Mrs Doe" when they are unambiguous."""
+    """Add "Adam Smith" for "Mr Adam Smith", and the first name of a full name when no
+    other person shares it (reports say "Jane Doe" once, then "Jane")."""
     out = {p.name: p for p in people}
-    firsts = Counter(p.name.split()[0] for p in people if not _titled(p.name) and " " in p.name)
+
+    def untitled(name: str) -> list[str]:
+        parts = name.split()
+        return parts[1:] if _titled(name) else parts
+
+    firsts = Counter(untitled(p.name)[0] for p in people if len(untitled(p.name)) >= 2)
     for p in people:
-        parts = p.name.split()
-        if _titled(p.name) and len(parts) == 3:  # "Mr Adam Smith" → "Adam Smith"
-            out.setdefault(" ".join(parts[1:]), dataclasses.replace(p, name=" ".join(parts[1:])))
-            parts = parts[1:]
-        if len(parts) == 2 and not _titled(p.name) and firsts[parts[0]] == 1:
-            out.setdefault(parts[0], dataclasses.replace(p, name=parts[0]))
+        parts = untitled(p.name)
+        if len(parts) < 2:
+            continue
+        if _titled(p.name):
+            out.setdefault(" ".join(parts), dataclasses.replace(p, name=" ".join(parts)))
+        first = parts[0]
+        if firsts[first] == 1 and first not in _NOT_NAMES and len(first) > 1:
+            declared = p.declared and first.lower() not in COMMON_WORD_NAMES
+            out.setdefault(first, dataclasses.replace(p, name=first, declared=declared))
     return list(out.values())
 
 

@@ -37,8 +37,8 @@ _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _QUOTE_OPEN = "'‘\"“"
 _QUOTE_CLOSE = "'’\"”"
 _NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’-]*|[A-Z]\.?)"
-# "Adult A", "Mrs B", "Sarah", "Ms Jane Doe" — up to three capitalised tokens.
-_PLAIN_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN}){{0,2}}"  # never across a line break
+# "Adult A", "Mrs B", "Sarah", "Ms Jane Doe" — up to four capitalised tokens.
+_PLAIN_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN}){{0,3}}"  # never across a line break
 _QUOTED_NAME = rf"[{_QUOTE_OPEN}](?P<q>[^{_QUOTE_CLOSE}\n]{{1,40}})[{_QUOTE_CLOSE}]"
 _DEATH_OF = re.compile(
     r"\b(?:death|deaths|homicide|murder|killing|manslaughter|[Cc]ase)\s+of\s+"

@@ -220,3 +220,13 @@ def test_manifest_title_is_used_only_when_it_looks_like_a_pseudonym() -> None:
     assert find_people(doc, title="Susan") == [Person("Susan", "the victim", True, "declared")]
     assert find_people(doc, title="Manchester review") == []
     assert find_people(doc, title="Bobo") == []  # not mentioned in the text at all
+
+
+def test_first_name_variants_of_full_names() -> None:
+    doc = make_doc("Report into the death of Mrs Jane Anne Doe", "The perpetrator, Mr Will Roe, was her partner.")
+    found = {p.name: p for p in find_people(doc)}
+    assert found["Jane"].role == "the victim" and found["Jane Anne Doe"].role == "the victim"
+    assert found["Will Roe"].role == "the perpetrator"
+    assert found["Will"].declared is False  # a common word: not replaced sentence-initially
+    out, _ = anonymise_text("Will Roe met Jane. Will she agree? Jane's GP called Will.", list(found.values()))
+    assert out == "The perpetrator met the victim. Will she agree? The victim's GP called the perpetrator."
