@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import addressees, clean, load, locate, metadata, normalise, segment
+from . import tables as table_parser
 from ._version import __version__
 from .errors import ExtractorError
 from .models import Document, Metadata, Recommendation, Report, Row, Section
@@ -75,11 +76,11 @@ def debug_extract(
     trace.document = document
     trace.cleaned = cleaned = clean.clean_document(document)
     trace.sections = sections = locate.locate_sections(cleaned)
-    tables = load.read_tables(source, _table_pages(sections)) if sections else []
+    tables = load.read_tables(source, table_parser.likely_table_pages(sections)) if sections else []
     rows = segment.segment_sections(sections, tables)
     rows = addressees.attach_addressees(rows)
     trace.rows = rows
-    reg = registry or normalise.AgencyRegistry.load(opts.agencies)
+    reg = registry or load_registry(opts)
     meta = _merge_metadata(metadata_from_pdf := _safe_metadata(cleaned), metadata)
     del metadata_from_pdf
     context = normalise.context_from_document(cleaned, area=meta.csp)
@@ -110,9 +111,21 @@ def extract_many(
 ) -> Iterator[Report]:
     """Extract several PDFs in turn (one registry shared); yields one Report each."""
     opts = Settings.resolve(settings)
-    reg = registry or normalise.AgencyRegistry.load(opts.agencies)
+    reg = registry or load_registry(opts)
     for path in paths:
         yield extract(path, settings=opts, registry=reg)
+
+
+def load_registry(settings: Settings | None = None) -> normalise.AgencyRegistry:
+    """The agency registry for these settings (bundled + ``settings.agencies`` overrides).
+
+    Loading takes a few hundred milliseconds: load it once and pass ``registry=`` when
+    extracting many files.
+    """
+    opts = settings or Settings()
+    return normalise.AgencyRegistry.load(
+        opts.agencies, fuzzy_min_score=opts.fuzzy_min_score, fuzzy_margin=opts.fuzzy_margin
+    )
 
 
 def iter_pdf_paths(inputs: Iterable[str | Path]) -> list[Path]:
@@ -130,13 +143,6 @@ def iter_pdf_paths(inputs: Iterable[str | Path]) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- helpers
-def _table_pages(sections: list[Section]) -> list[int]:
-    pages: set[int] = set()
-    for section in sections:
-        pages.update(range(section.start_page, section.end_page + 1))
-    return sorted(pages)
-
-
 def _safe_metadata(document: Document) -> Metadata:
     try:
         return metadata.extract_metadata(document)

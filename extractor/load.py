@@ -220,6 +220,9 @@ def _merge_same_baseline(lines: list[Line]) -> list[Line]:
             and abs(prev.bbox[1] - line.bbox[1]) < 2.0
             and abs(prev.bbox[3] - line.bbox[3]) < 2.5
             and 0 <= line.bbox[0] - prev.bbox[2] < 60
+            # a marker ("9.1", "a)", "•") joins its text; longer fragments far apart
+            # are table cells or columns and stay apart
+            and (line.bbox[0] - prev.bbox[2] < 15 or len(prev.text.strip()) <= 20)
         ):
             gap = " " if not prev.text.endswith(" ") and not line.text.startswith(" ") else ""
             merged[-1] = Line(

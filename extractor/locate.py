@@ -79,10 +79,11 @@ _FLAT_ENTRY = re.compile(r"\b[A-Z][a-z]+(?:\s+\w+){0,6}\s\d{1,3}\b")
 _NUMBER = re.compile(r"^(?:(?:chapter|section|part)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\b", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Style:
     body_size: float
     heading_sizes: tuple[float, ...]
+    memo: dict[int, bool] | None = None  # id(line) → is_heading_like, filled once per run
 
 
 def body_size(lines: list[Line]) -> float:
@@ -122,6 +123,15 @@ def heading_number(text: str) -> tuple[int, ...] | None:
 
 def is_heading_like(line: Line, style: _Style) -> bool:
     """A short line set apart by weight, size or capitals (a candidate heading)."""
+    if style.memo is not None:
+        known = style.memo.get(id(line))
+        if known is None:
+            known = style.memo[id(line)] = _heading_like(line, style)
+        return known
+    return _heading_like(line, style)
+
+
+def _heading_like(line: Line, style: _Style) -> bool:
     text = line.text.strip()
     if not text or len(text) > 110 or text.endswith((",", ";")):
         return False
@@ -149,7 +159,7 @@ def locate_sections(document: Document) -> list[Section]:
     lines = document.lines()
     if not lines:
         return []
-    style = _Style(body_size(lines), ())
+    style = _Style(body_size(lines), (), {})
     skip_pages = toc_pages(document)
     sections: list[Section] = []
     covered_until = -1
