@@ -95,9 +95,11 @@ _VICTIM_ACT = re.compile(
     rf"{_QNAME}\s+(?:(?:was|had\s+been)\s+(?:killed|murdered|stabbed|strangled|found\s+dead|fatally)|died\b)"
 )
 _PERP_ACT = re.compile(
-    rf"{_QNAME}\s+(?:was\s+(?:convicted|found\s+guilty|sentenced|charged)|pleaded\s+guilty|"
+    rf"{_QNAME}\s*,?\s+(?:(?:who\s+)?(?:was|had\s+been|has\s+been)\s+(?:later\s+|subsequently\s+)?"
+    r"(?:convicted|found\s+guilty|sentenced|charged)|pleaded\s+guilty|"
     r"(?:killed|murdered|stabbed|strangled|attacked)\s+(?:her|him|them|his|the|a|an)\b)"
 )
+_PERP_RISK = re.compile(rf"\b(?:risk|threat|danger)\s+(?:posed\s+by|from)\s+{_QNAME}")
 _BY_ACT = re.compile(
     rf"\b(?:killing|murder|death|manslaughter)\s+of\s+{_NAME}\s+by\s+(?:(?:her|his|their)\s+(?:{_REL_RE})\s*,?\s+)?(?P<n>{_NAME})"
 )
@@ -191,8 +193,11 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
                 strong.add(name)
 
     vote(find_pseudonym(cover), VICTIM, 5, True, True)
-    if title and _plausible_title(title, text):
-        vote(find_pseudonym(f"death of {title}"), VICTIM, 5, True, True)
+    if title:  # a full title ("… into the death of 'Adult F'") or a bare pseudonym ("Susan")
+        name = find_pseudonym(title)
+        if name is None and _plausible_title(title, text):
+            name = find_pseudonym(f"death of {title}")
+        vote(name, VICTIM, 5, True, True)
     for number, pattern in enumerate(_DECLARATIONS):
         for m in pattern.finditer(text):
             groups = m.groupdict()
@@ -204,8 +209,9 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
             vote(m.group("q") or m.group("n"), role, is_strong=number < 2 or bool(m.group("q")))
     for m in _BY_ACT.finditer(text):
         vote(m.group("n"), PERPETRATOR, 2, True, True)
-    for m in _PERP_ACT.finditer(text):
-        vote(m.group("q") or m.group("n"), PERPETRATOR, 1, False)
+    for pattern in (_PERP_ACT, _PERP_RISK):
+        for m in pattern.finditer(text):
+            vote(m.group("q") or m.group("n"), PERPETRATOR, 1, False)
     for m in _VICTIM_ACT.finditer(text):
         vote(m.group("q") or m.group("n"), VICTIM, 1, False)
     for name, role in _key_people(document):

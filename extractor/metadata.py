@@ -11,7 +11,7 @@ came from in ``Metadata.sources`` (``pdf:cover``, ``pdf:text`` or ``pdf:metadata
 Example:
     >>> meta = extract_metadata(document)
     >>> meta.title, meta.csp, meta.published, meta.year_of_death
-    ('Adult A', 'Guildford', '2013-03', 2012)
+    ('Report into the death of Adult A', 'Guildford Community Safety Partnership', '2013-03', 2012)
 """
 
 from __future__ import annotations
@@ -62,19 +62,24 @@ _NOT_A_NAME = {
 }
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "adult", "child", "baby"}
 
-_AREA_TOKEN = r"(?:[A-Z][\w'’.-]*|&|and|upon|on|in|under|with)"
-_AREA = rf"(?P<area>[A-Z][\w'’.-]*(?:\s+{_AREA_TOKEN}){{0,5}}?)"
-_CSP_PATTERNS = (
-    re.compile(rf"\bSafer\s+{_AREA}\s+Partnership\b"),
-    re.compile(rf"{_AREA}\s+Community\s+Safety\s+Partnership\b"),
-    re.compile(rf"{_AREA}\s+Community\s+Safety\s+(?:Board|Partnership\s+Board)\b"),
-    re.compile(rf"{_AREA}\s+Safeguarding\s+(?:Adults\s+)?Partnership\b"),
+_CSP_TOKEN = r"(?:[A-Z][\w'’.-]*|&|and|upon|on|in|the|of|under|with)"
+# "Manchester Community Safety Partnership", "Safer Brent Partnership", "Safe in the City
+# Partnership", "Oxford Safer Communities Partnership"; the leftmost capitalised run.
+_CSP_NAME = re.compile(
+    rf"(?P<csp>[A-Z][\w'’.-]*(?:\s+{_CSP_TOKEN}){{0,8}}?\s+"
+    r"(?:Partnership(?:\s+Board)?|Community\s+Safety\s+Board))\b"
+)
+_SAFER_LINE = re.compile(r"^(?P<csp>Safer(?:\s+[A-Z][\w'’.-]*){1,3})$")
+_CSP_LIKE = re.compile(r"Community\s+Safety|^Safer?\b|Safer\s+Communities|Keeping\s+\w+\s+Safe")
+_AREA_SUFFIX = re.compile(
+    r"\s+(?:Community\s+Safety(?:\s+Partnership)?(?:\s+Board)?|Safer\s+Communities\s+Partnership|"
+    r"Safeguarding(?:\s+Adults)?\s+Partnership|Partnership(?:\s+Board)?|Safe)$"
 )
 # Leading words a greedy area match can swallow from the sentence around it.
 _AREA_LEAD = re.compile(
     r"^(?:(?:The|This|By|For|Of|On|In|And|To|A|An|Report|Review|Overview|Commissioned|"
     r"Domestic|Homicide|Executive|Summary|Final|Published|Behalf|Chair|Chaired|Independent|"
-    r"DHR|Safer|Partnership|Prepared|Produced|Under|Board)\s+)+"
+    r"DHR|Partnership|Prepared|Produced|Under|Board)\s+)+"
 )
 
 _DATE_RE = re.compile(rf"\b{_DAY}?(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>{_YEAR})\b")
@@ -122,6 +127,10 @@ def extract_metadata(document: Document) -> Metadata:
     intro = _page_texts(document, COVER_PAGES + 1, INTRO_PAGES)
     pdf_title = document.pdf_metadata.get("title", "") or document.pdf_metadata.get("Title", "")
 
+    if title := find_cover_title(document):
+        meta.title, meta.sources["title"] = title, "pdf:cover"
+    elif find_pseudonym(pdf_title):
+        meta.title, meta.sources["title"] = " ".join(pdf_title.split()), "pdf:metadata"
     for where, text in (("pdf:cover", cover), ("pdf:metadata", pdf_title), ("pdf:text", intro)):
         if meta.title is None and (title := find_pseudonym(text)):
             meta.title, meta.sources["title"] = title, where
@@ -138,6 +147,36 @@ def extract_metadata(document: Document) -> Metadata:
     if year is not None:
         meta.year_of_death, meta.sources["year_of_death"] = year, "pdf:text"
     return meta
+
+
+def find_cover_title(document: Document) -> str | None:
+    """The title as printed in the cover's largest type, if it names the review.
+
+    Example:
+        >>> find_cover_title(document)
+        'Domestic Homicide Review into the death of ‘Adult F’'
+    """
+    for page in document.pages[:COVER_PAGES]:
+        lines = [line for line in page.lines if line.text.strip()]
+        if not lines:
+            continue
+        sizes: Counter[float] = Counter()
+        for line in lines:
+            sizes[round(line.size, 1)] += len(line.text)
+        body = sizes.most_common(1)[0][0]
+        top = max(line.size for line in lines)
+        if top < body * 1.3:
+            continue
+        start = next(i for i, line in enumerate(lines) if line.size >= top - 1)
+        run = []
+        for line in lines[start : start + 4]:
+            if line.size < top - 1:
+                break
+            run.append(line.text.strip())
+        title = " ".join(" ".join(run).split())
+        if find_pseudonym(title) or re.search(r"\bhomicide\b|\breview\b", title, re.I):
+            return title
+    return None
 
 
 def find_pseudonym(text: str) -> str | None:
@@ -180,28 +219,47 @@ def clean_name(raw: str) -> str | None:
 
 
 def find_csp(text: str) -> str | None:
-    """The area of the Community Safety Partnership that commissioned the review.
+    """The Community Safety Partnership that commissioned the review, named as printed.
 
-    Returns the area name (``Manchester``), as the Home Office library lists it; the most
-    often named area wins, ties go to the one named first.
+    Partnerships that look like a CSP ("… Community Safety …", "Safer …") beat other
+    partnerships (a safeguarding partnership named in passing); then the most often named
+    wins, and ties go to the one named first.
 
     Example:
         >>> find_csp("Commissioned by Safer Brent Partnership")
-        'Brent'
+        'Safer Brent Partnership'
     """
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
     for line in _flatten(text, keep_lines=True).splitlines():
-        for pattern in _CSP_PATTERNS:
-            for match in pattern.finditer(line):
-                area = _AREA_LEAD.sub("", match.group("area")).strip(" ,.-")
-                if not area or not area[0].isupper():
-                    continue
-                votes[area] += 1
-                first.setdefault(area, len(first))
+        found = [m.group("csp") for m in _CSP_NAME.finditer(line)]
+        found += [m.group("csp") for m in _SAFER_LINE.finditer(line.strip())]
+        for raw in found:
+            name = _AREA_LEAD.sub("", raw).strip(" ,.-")
+            if not csp_area(name) or csp_area(name) == name and not _SAFER_LINE.match(name):
+                continue  # "the Partnership", "Community Safety Partnership": no area
+            votes[name] += 1
+            first.setdefault(name, len(first))
     if not votes:
         return None
-    return min(votes, key=lambda a: (-votes[a], first[a]))
+    return min(votes, key=lambda n: (not _CSP_LIKE.search(n), -votes[n], first[n]))
+
+
+def csp_area(csp: str | None) -> str | None:
+    """The place a partnership covers, as the Home Office library lists it.
+
+    Example:
+        >>> csp_area("Safer Cornwall Community Safety Partnership")
+        'Cornwall'
+    """
+    if not csp:
+        return None
+    area = _AREA_SUFFIX.sub("", csp.strip())
+    area = re.sub(r"^(?:Safer|Keeping)\s+(?=[A-Z])", "", area)
+    area = _AREA_SUFFIX.sub("", area).strip(" ,.-")
+    if not area or area.lower() in {"community safety", "partnership", "the"}:
+        return None
+    return area
 
 
 def find_report_date(text: str) -> str | None:

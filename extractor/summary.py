@@ -2,9 +2,9 @@
 
 The target page opens with three sentences about what the review found. Writing new
 prose would need a language model and would not be reproducible, so this picks up to
-three of the report's own sentences: it finds the "Conclusions" (else "Key findings",
-else "Executive summary") section by its heading, splits it into sentences and keeps the
-highest-scoring ones in their original order. The scorer is a fixed keyword-and-position
+three of the report's own sentences: it finds the "Conclusions" and "Key findings"
+sections by their headings (else the "Executive summary"), splits them into sentences
+and keeps the highest-scoring ones in their original order. The scorer is a fixed keyword-and-position
 rule, so the same PDF always gives the same summary. Names are left to
 :mod:`extractor.anonymise`, which runs over the summary too.
 
@@ -58,7 +58,8 @@ class _Heading:
 
 
 def summarise(document: Document, max_sentences: int = 3) -> str | None:
-    """Up to ``max_sentences`` sentences from the report's conclusions, or ``None``.
+    """Up to ``max_sentences`` sentences from the report's conclusions and key findings
+    (pooled, in document order), else from its executive summary; ``None`` if none.
 
     Example:
         >>> summarise(document, max_sentences=1)
@@ -67,6 +68,20 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
     lines = document.lines()
     if not lines:
         return None
+    body_size = _body_size(lines)
+    headings = _find_headings(lines)
+    for group in (("conclusions", "findings"), ("executive_summary",)):
+        texts: list[tuple[int, str]] = []
+        for kind in group:
+            for heading in (h for h in headings if h.kind == kind):
+                text = _section_text(lines, heading.index, body_size)
+                if pick_sentences(text, 1):
+                    texts.append((heading.index, text))
+                    break  # the first usable section of each kind
+        chosen = pick_sentences(" ".join(t for _, t in sorted(texts)), max_sentences)
+        if chosen:
+            return " ".join(chosen)
+    return None
     body_size = _body_size(lines)
     headings = _find_headings(lines)
     for kind, _pattern in HEADING_KINDS:
@@ -87,7 +102,12 @@ def pick_sentences(text: str, max_sentences: int = 3) -> list[str]:
     """
     sentences = split_sentences(text)
     scored = []
+    seen: set[str] = set()
     for i, sentence in enumerate(sentences):
+        key = re.sub(r"\W+", " ", sentence.lower()).strip()
+        if key in seen:
+            continue  # a sentence the report repeats is said once
+        seen.add(key)
         words = len(sentence.split())
         if not MIN_WORDS <= words <= MAX_WORDS:
             continue

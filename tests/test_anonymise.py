@@ -230,3 +230,12 @@ def test_first_name_variants_of_full_names() -> None:
     assert found["Will"].declared is False  # a common word: not replaced sentence-initially
     out, _ = anonymise_text("Will Roe met Jane. Will she agree? Jane's GP called Will.", list(found.values()))
     assert out == "The perpetrator met the victim. Will she agree? The victim's GP called the perpetrator."
+
+
+def test_perpetrator_from_conviction_clause_and_risk_posed_by() -> None:
+    doc = make_doc(
+        "Report into the death of Adult F",
+        "Agencies responded to Adult F, who died in March 2016, and to Mr K, who was later convicted of her "
+        "manslaughter. No agency saw the risk posed by Mr K.",
+    )
+    assert roles(doc) == {"Adult F": "the victim", "Mr K": "the perpetrator"}

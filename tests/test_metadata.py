@@ -10,7 +10,9 @@ import pytest
 from extractor.api import _merge_metadata
 from extractor.load import load_document
 from extractor.metadata import (
+    csp_area,
     extract_metadata,
+    find_cover_title,
     find_csp,
     find_pseudonym,
     find_report_date,
@@ -52,12 +54,14 @@ def test_find_pseudonym(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Manchester Community Safety Partnership", "Manchester"),
-        ("Commissioned by Safer Brent Partnership", "Brent"),
-        ("for the Newcastle upon Tyne Community Safety Partnership", "Newcastle upon Tyne"),
-        ("On behalf of Telford & Wrekin Community Safety Partnership (CSP)", "Telford & Wrekin"),
-        ("Bath and North East Somerset Community Safety Partnership", "Bath and North East Somerset"),
+        ("Manchester Community Safety Partnership", "Manchester Community Safety Partnership"),
+        ("Commissioned by Safer Brent Partnership", "Safer Brent Partnership"),
+        ("for the Newcastle upon Tyne Community Safety Partnership", "Newcastle upon Tyne Community Safety Partnership"),
+        ("On behalf of Telford & Wrekin Community Safety Partnership (CSP)", "Telford & Wrekin Community Safety Partnership"),
+        ("Brighton & Hove\nSafe in the City Partnership", "Safe in the City Partnership"),
+        ("Overview Report\nSafer Plymouth\nSeptember 2020", "Safer Plymouth"),
         ("The Domestic Homicide Review was commissioned by the council.", None),
+        ("The Partnership agreed the terms of reference.", None),
     ],
 )
 def test_find_csp(text: str, expected: str | None) -> None:
@@ -66,7 +70,27 @@ def test_find_csp(text: str, expected: str | None) -> None:
 
 def test_most_often_named_csp_wins() -> None:
     text = "Safer Leeds Partnership\nA note about Bradford Community Safety Partnership\nSafer Leeds Partnership"
-    assert find_csp(text) == "Leeds"
+    assert find_csp(text) == "Safer Leeds Partnership"
+    # a CSP-like name beats a safeguarding partnership named more often
+    text = "Leeds Safeguarding Partnership\nLeeds Safeguarding Partnership\nLeeds Community Safety Partnership"
+    assert find_csp(text) == "Leeds Community Safety Partnership"
+
+
+@pytest.mark.parametrize(
+    ("csp", "area"),
+    [
+        ("Manchester Community Safety Partnership", "Manchester"),
+        ("Safer Cornwall Community Safety Partnership", "Cornwall"),
+        ("Keeping Bristol Safe Partnership", "Bristol"),
+        ("Oxford Safer Communities Partnership", "Oxford"),
+        ("Safer Plymouth", "Plymouth"),
+        ("Manchester", "Manchester"),
+        ("Community Safety Partnership", None),
+        (None, None),
+    ],
+)
+def test_csp_area(csp: str | None, area: str | None) -> None:
+    assert csp_area(csp) == area
 
 
 def test_report_date_prefers_cued_line_and_ignores_the_death() -> None:
@@ -102,7 +126,9 @@ def test_extract_metadata_records_sources() -> None:
         "1. Introduction\nAdult A died in August 2012 at her home.",
     )
     meta = extract_metadata(doc)
-    assert (meta.title, meta.csp, meta.published, meta.year_of_death) == ("Adult A", "Guildford", "2013-03", 2012)
+    assert (meta.title, meta.csp, meta.published, meta.year_of_death) == (
+        "Adult A", "Guildford Community Safety Partnership", "2013-03", 2012,
+    )
     assert meta.sources == {
         "title": "pdf:cover", "csp": "pdf:cover", "published": "pdf:cover", "year_of_death": "pdf:text",
     }
@@ -115,7 +141,7 @@ def test_csp_from_the_introduction_and_date_from_pdf_metadata() -> None:
         info={"creationDate": "D:20170405120000Z"},
     )
     meta = extract_metadata(doc)
-    assert meta.csp == "Stockton" and meta.sources["csp"] == "pdf:text"
+    assert meta.csp == "Safer Stockton Partnership" and meta.sources["csp"] == "pdf:text"
     assert meta.published == "2017-04" and meta.sources["published"] == "pdf:metadata"
     assert meta.title is None and "title" not in meta.sources
 
@@ -136,4 +162,27 @@ def test_metadata_from_a_real_pdf() -> None:
         ("p", "1.1 Hope died in March 2017 at her home. " + filler(3)),
     ])
     meta = extract_metadata(load_document(pdf, name="hope.pdf"))
-    assert (meta.title, meta.csp, meta.published, meta.year_of_death) == ("Hope", "Riverton", "2019-06", 2017)
+    assert (meta.title, meta.csp, meta.published, meta.year_of_death) == (
+        "Domestic Homicide Review", "Riverton Community Safety Partnership", "2019-06", 2017,
+    )
+    assert meta.sources["title"] == "pdf:cover"
+
+
+def test_cover_title_is_the_largest_type_on_the_cover() -> None:
+    lines = (
+        Line("OFFICIAL – SENSITIVE", 1, (0, 0, 1, 1), size=11),
+        Line("Domestic Homicide Review into the", 1, (0, 0, 1, 1), size=23, bold=True),
+        Line("death of ‘Adult F’", 1, (0, 0, 1, 1), size=23, bold=True),
+        Line("Overview Report", 1, (0, 0, 1, 1), size=11),
+        Line("Manchester Community Safety Partnership", 1, (0, 0, 1, 1), size=11),
+        Line("Final report, March 2018", 1, (0, 0, 1, 1), size=11),
+    )
+    doc = Document("m.pdf", "0" * 64, 1, (Page(1, 595, 842, lines),))
+    assert find_cover_title(doc) == "Domestic Homicide Review into the death of ‘Adult F’"
+    meta = extract_metadata(doc)
+    assert (meta.title, meta.csp, meta.published) == (
+        "Domestic Homicide Review into the death of ‘Adult F’", "Manchester Community Safety Partnership", "2018-03",
+    )
+    plain = Document("p.pdf", "0" * 64, 1, (Page(1, 595, 842, tuple(Line(x.text, 1, x.bbox, size=11) for x in lines)),))
+    assert find_cover_title(plain) is None
+    assert extract_metadata(plain).title == "Adult F"  # no title type: the pseudonym

@@ -72,3 +72,12 @@ def test_pick_sentences_skips_fragments_and_signposts() -> None:
     text = "Short one. This section describes the approach taken by the review panel in detail here. " \
            "Agencies failed to identify the risk and missed an opportunity to share information."
     assert pick_sentences(text) == ["Agencies failed to identify the risk and missed an opportunity to share information."]
+
+
+def test_repeated_sentences_are_used_once() -> None:
+    text = ("The panel concluded that the death could not have been predicted by any agency. " * 3
+            + "Information was not shared between agencies, so the risk was never assessed as a whole.")
+    assert pick_sentences(text) == [
+        "The panel concluded that the death could not have been predicted by any agency.",
+        "Information was not shared between agencies, so the risk was never assessed as a whole.",
+    ]

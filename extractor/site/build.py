@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .._version import __version__
+from ..metadata import csp_area
 from ..models import Report
 from . import templates as t
 
@@ -80,9 +81,9 @@ def month_year(value: str | None) -> str:
 
 
 def heading_for(report: Report) -> str:
-    """The page title: "<CSP> review" like the target page (never a person's name)."""
-    if report.metadata.csp:
-        return f"{report.metadata.csp} review"
+    """The page title: "<CSP area> review" like the target page (never a person's name)."""
+    if area := csp_area(report.metadata.csp):
+        return f"{area} review"
     return f"{Path(report.file).stem or 'Untitled'} review"
 
 
@@ -117,7 +118,8 @@ def render_report(report: Report, *, index_href: str = "../index.html", pdf_base
     rows = "\n".join(
         t.REC_ROW.substitute(
             id=esc(rec.id or str(n)), text=esc(rec.text),
-            to=esc("; ".join(rec.addressed_to) or rec.addressed_to_raw or ""),
+            to=esc(rec.addressed_to_raw or "; ".join(rec.addressed_to)),
+            canonical=esc("; ".join(rec.addressed_to)),
         )
         for n, rec in enumerate(recs, start=1)
     )
@@ -132,7 +134,7 @@ def render_report(report: Report, *, index_href: str = "../index.html", pdf_base
     body = t.REPORT_BODY.substitute(
         about=esc(about),
         heading=esc(heading_for(report)),
-        csp=esc(report.metadata.csp or "Unknown"),
+        csp=esc(csp_area(report.metadata.csp) or "Unknown"),
         published=esc(month_year(report.metadata.published)),
         year=esc(report.metadata.year_of_death or "Unknown"),
         count=len(recs),
@@ -154,7 +156,7 @@ def render_index(reports: Sequence[Report], hrefs: Sequence[str]) -> str:
     """The index page: one row per report and the agency/CSP/year filter."""
     data = [
         {
-            "csp": r.metadata.csp or "",
+            "csp": csp_area(r.metadata.csp) or "",
             "year": str(r.metadata.year_of_death or ""),
             "agencies": sorted({a for rec in r.recommendations for a in rec.addressed_to}),
         }
@@ -162,7 +164,7 @@ def render_index(reports: Sequence[Report], hrefs: Sequence[str]) -> str:
     ]
     rows = "\n".join(
         t.INDEX_ROW.substitute(
-            i=i, href=esc(href), heading=esc(heading_for(r)), csp=esc(r.metadata.csp or "Unknown"),
+            i=i, href=esc(href), heading=esc(heading_for(r)), csp=esc(csp_area(r.metadata.csp) or "Unknown"),
             year=esc(r.metadata.year_of_death or "Unknown"), published=esc(month_year(r.metadata.published)),
             count=len(r.recommendations),
         )
@@ -218,7 +220,7 @@ def build_site(reports: Iterable[Report], out_dir: str | Path, *, pdf_base: str 
 
 def slugify(report: Report) -> str:
     """A stable file name: csp-year-sha8 (or the file stem when the CSP is unknown)."""
-    parts = [report.metadata.csp or Path(report.file).stem, str(report.metadata.year_of_death or "")]
+    parts = [csp_area(report.metadata.csp) or Path(report.file).stem, str(report.metadata.year_of_death or "")]
     if report.sha256:
         parts.append(report.sha256[:8])
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(p for p in parts if p).lower()).strip("-")

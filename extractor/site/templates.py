@@ -93,7 +93,11 @@ $rows
 <footer><a href="$index_href">All reports</a> · Built by dhr-extract $version from the published PDF.</footer>"""
 )
 
-REC_ROW = Template('<tr><td class="id">$id</td><td class="text">$text</td><td class="to">$to</td></tr>')
+# "Addressed to" shows the addressee as printed (as the target page does); the canonical
+# agency names are in the cell's title attribute and drive the index's agency filter.
+REC_ROW = Template(
+    '<tr><td class="id">$id</td><td class="text">$text</td><td class="to" title="$canonical">$to</td></tr>'
+)
 
 INDEX_BODY = Template(
     """<h1>Domestic Homicide Reviews</h1>
