@@ -11,6 +11,7 @@ Each stage is a module with one job and a pure entry function; data flows one wa
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,7 +172,8 @@ def _merge_metadata(from_pdf: Metadata, given: Metadata | dict[str, Any] | None)
 def _to_recommendation(row: Row, matches: list[Any]) -> Recommendation:
     canonical: list[str] = []
     for m in matches:
-        name = m.canonical if m.matched and m.canonical else m.input
+        # an unresolved name is kept as printed, less a leading "the"
+        name = m.canonical if m.matched and m.canonical else re.sub(r"^[Tt]he\s+", "", m.input).strip()
         if name and name not in canonical:
             canonical.append(name)
     return Recommendation(

@@ -52,12 +52,11 @@ def normalise_text(text: str | None) -> str:
 
 
 def normalise_id(value: str | None) -> str | None:
-    """Ids compare without surrounding space, case, a trailing full stop or colon, or the
-    label word of a "Recommendation 3" heading (goldens write that id as "3")."""
+    """Ids compare without surrounding space, case, or a trailing full stop or colon;
+    everything else ("Recommendation 3", "9.1 a" vs "9.1a") must be as printed."""
     if value is None:
         return None
     value = re.sub(r"\s+", " ", str(value)).strip().rstrip(".:").casefold()
-    value = re.sub(r"^recommendation\s+(?=\S)", "", value)
     return value or None
 
 

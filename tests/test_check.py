@@ -89,7 +89,8 @@ def test_negative_sample_scores_one_only_when_nothing_is_extracted() -> None:
 def test_id_normalisation() -> None:
     from extractor.check import normalise_id
 
-    assert normalise_id("Recommendation 3") == normalise_id("3") == normalise_id("3.") == "3"
+    assert normalise_id("3") == normalise_id("3.") == "3"
+    assert normalise_id("Recommendation 3:") == "recommendation 3" != normalise_id("3")
     assert normalise_id(" 9.1  a ") == "9.1 a"
     assert normalise_id("R1") != normalise_id("1")
     assert normalise_id("9.1a") != normalise_id("9.1 a")

@@ -45,23 +45,39 @@ def rec_text(rec: dict[str, Any]) -> str:
 
 def iter_recs(spec: dict[str, Any]):
     """This report's own recommendations in reading order (never repeats or quotes)."""
+    for section, item in iter_recs_with_layout(spec):
+        yield item
+
+
+def iter_recs_with_layout(spec: dict[str, Any]):
+    """(section, item) pairs of ``iter_recs``: the layout decides how the id is printed."""
     for section in spec["body"]:
         if section["kind"] in REC_SECTION_KINDS:
             for item in section["items"]:
                 if "text" in item:
-                    yield item
+                    yield section, item
+
+
+def printed_id(rec: dict[str, Any], layout: str) -> str | None:
+    """The id as the PDF prints it: label layouts print "Recommendation 3" (the output
+    contract keeps the label word, as in the mission's examples)."""
+    if rec.get("id") is None:
+        return None
+    if layout in ("label", "inline_label"):
+        return (rec.get("label") or f"Recommendation {rec['id']}").rstrip(" :")
+    return rec.get("id")
 
 
 def golden_from_spec(spec: dict[str, Any], pages: int) -> dict[str, Any]:
     """The expected extraction for one sample, derived from its spec only."""
     recs = [
         {
-            "id": rec.get("id"),
+            "id": printed_id(rec, section.get("layout", "numbered")),
             "text": rec_text(rec),
             "addressed_to": list(rec["canon"]),
             "addressed_to_raw": rec["raw"],
         }
-        for rec in iter_recs(spec)
+        for section, rec in iter_recs_with_layout(spec)
     ]
     meta = spec["metadata"]
     return {
