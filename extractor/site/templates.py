@@ -34,6 +34,7 @@ th, td { text-align: left; vertical-align: top; padding: .5rem .6rem; border-bot
 th { background: #eceff3; }
 td.id { white-space: nowrap; font-weight: 600; }
 td.text { white-space: pre-line; }
+td.to { min-width: 14rem; }
 tfoot td { color: var(--muted); font-size: .9rem; }
 .filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: 1rem 0; }
 .filters label { display: flex; flex-direction: column; font-size: .9rem; color: var(--muted); }
