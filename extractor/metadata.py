@@ -23,7 +23,7 @@ from .models import Document, Metadata
 
 COVER_PAGES = 2  # the cover and the page after it (often the title page proper)
 INTRO_PAGES = 8  # where the CSP and the circumstances of the death are introduced
-DEATH_PAGES = 25
+DEATH_PAGES = 12  # the circumstances of the death are told early
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
@@ -90,23 +90,23 @@ _REPORT_DATE_CUE = re.compile(r"\b(?:date|final|version|published|completed|subm
 _WHEN = rf"(?:{_DAY}?{_MONTH_RE}\s+|(?:early|late|mid|the\s+(?:spring|summer|autumn|winter)\s+of)\s*-?\s*)?"
 _DEATH_YEAR_PATTERNS = (
     re.compile(
-        r"\b(?:died|was\s+killed|was\s+murdered|was\s+fatally\s+\w+|was\s+found\s+dead|"
+        r"(?=[dDwWlL])\b(?:died|was\s+killed|was\s+murdered|was\s+fatally\s+\w+|was\s+found\s+dead|"
         r"lost\s+(?:her|his|their)\s+li(?:fe|ves)|was\s+unlawfully\s+killed|death\s+occurred)"
         rf"[^.;]{{0,60}}?\b(?:in|on|during)\s+{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
     re.compile(
-        rf"\b(?:On|In)\s+{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b[^.;]{{0,160}}?"
+        rf"(?=[OI])\b(?:On|In)\s+{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b[^.;]{{0,160}}?"
         r"\b(?:found\b[^.;]{0,40}\bdead|died|was\s+killed|was\s+murdered|killed|stabbed|fatally)",
     ),
-    re.compile(rf"\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b", re.I),
+    re.compile(rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b", re.I),
     re.compile(
-        r"\b(?:date\s+of\s+death|died\s+on)\s*:?\s*"
+        r"(?=[dD])\b(?:date\s+of\s+death|died\s+on)\s*:?\s*"
         rf"(?:{_DAY}?{_MONTH_RE}\s+|\d{{1,2}}[/.]\d{{1,2}}[/.])(?P<year>{_YEAR})\b",
         re.I,
     ),
     re.compile(
-        rf"\b(?:death|homicide|murder|killing)\s+of\s+[^.;]{{0,40}}?\bin\s+{_WHEN}(?P<year>{_YEAR})\b",
+        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+[^.;]{{0,40}}?\bin\s+{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
 )

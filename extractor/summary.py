@@ -49,6 +49,9 @@ _PENALTIES = {
     r"^(?:this|the following|in this) (?:section|chapter|report)": 3.0, r"\?$": 3.0,
     r"\brecommendation": 1.0, r"\bterms of reference\b": 2.0, r"\bsee (?:section|para|appendix)": 2.0,
 }
+# compiled once: scoring runs over every sentence of the chosen sections
+_KEYWORD_RES = [(re.compile(rx, re.I), w) for rx, w in _KEYWORDS.items()]
+_PENALTY_RES = [(re.compile(rx, re.I), w) for rx, w in _PENALTIES.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +114,8 @@ def pick_sentences(text: str, max_sentences: int = 3) -> list[str]:
         words = len(sentence.split())
         if not MIN_WORDS <= words <= MAX_WORDS:
             continue
-        score = sum(w for rx, w in _KEYWORDS.items() if re.search(rx, sentence, re.I))
-        score -= sum(w for rx, w in _PENALTIES.items() if re.search(rx, sentence, re.I))
+        score = sum(w for rx, w in _KEYWORD_RES if rx.search(sentence))
+        score -= sum(w for rx, w in _PENALTY_RES if rx.search(sentence))
         score += 1.0 - i / max(len(sentences), 1)  # earlier sentences state the gist
         if sum(c.isdigit() for c in sentence) > 8:
             score -= 1.0  # chronology, not a finding
