@@ -39,10 +39,11 @@ INSTALL_HINT = (
 )
 DEFAULT_DPI = 300
 MAX_PIXELS = 24_000_000  # ~A3 at 300 dpi; bigger pages are rendered at a lower dpi
-MIN_DPI = 72
+MIN_DPI = 10  # never exceed MAX_PIXELS, even for a 200-inch poster page
 TIMEOUT_SECONDS = 90.0
 LANGUAGE = "eng"
 _BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a line is bold
+_ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
 _TITLE_FIELD = re.compile(r"(\w+)\s+([^;]+)")
 
 
@@ -121,8 +122,7 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
         Line(
             text=line.text,
             page=number,
-            bbox=(line.bbox[0] * scale + rect.x0, line.bbox[1] * scale + rect.y0,
-                  line.bbox[2] * scale + rect.x0, line.bbox[3] * scale + rect.y0),
+            bbox=_font_box(line, scale, rect.x0, rect.y0),
             size=round(line.x_size * scale, 1),
             bold=is_bold,
             font="ocr",
@@ -130,6 +130,21 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
         )
         for line, is_bold in zip(raw, bold, strict=True)
     ]
+
+
+def _font_box(line: OcrLine, scale: float, dx: float, dy: float) -> tuple[float, float, float, float]:
+    """The line's box in points, made as tall as a text layer's line box would be.
+
+    Tesseract boxes the ink; PyMuPDF boxes a text line from the font's ascender to its
+    descender. Rebuilding that box from the baseline and text height keeps the vertical
+    gaps between OCR'd lines comparable to those of born-digital pages.
+    """
+    x0, y0, x1, y1 = line.bbox
+    baseline = (y1 + line.baseline) * scale + dy
+    size = line.x_size * scale
+    top = min(y0 * scale + dy, baseline - _ASCENT * size)
+    bottom = max(y1 * scale + dy, baseline + _DESCENT * size)
+    return (x0 * scale + dx, top, x1 * scale + dx, bottom)
 
 
 def run_tesseract(png: bytes, *, binary: str, timeout: float, label: str) -> str | None:
@@ -161,6 +176,7 @@ class OcrLine:
     bbox: tuple[float, float, float, float]
     x_size: float
     block: int
+    baseline: float = 0.0  # hOCR's offset of the baseline from the bbox bottom (<= 0)
     words: list[str] = field(default_factory=list)
 
     @property
@@ -205,7 +221,10 @@ class _HocrParser(HTMLParser):
         elif cls in _LINE_CLASSES and len(fields_.get("bbox", [])) == 4:
             height = fields_["bbox"][3] - fields_["bbox"][1]
             size = (fields_.get("x_size") or [height])[0]
-            self.lines.append(OcrLine(tuple(fields_["bbox"]), size, max(self.block, 0)))  # type: ignore[arg-type]
+            offset = (fields_.get("baseline") or [0.0, 0.0])[-1]
+            self.lines.append(
+                OcrLine(tuple(fields_["bbox"]), size, max(self.block, 0), min(offset, 0.0))  # type: ignore[arg-type]
+            )
         elif cls == "ocrx_word":
             self._word = []
             self._word_conf = (fields_.get("x_wconf") or [100.0])[0]
