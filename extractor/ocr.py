@@ -53,16 +53,23 @@ def tesseract_binary() -> str | None:
 
 
 @functools.lru_cache(maxsize=4)
+def _cached_languages(binary: str) -> frozenset[str]:
+    # Raises on failure, and lru_cache does not cache exceptions: a transient failure
+    # is retried next time instead of disabling OCR for the rest of the process.
+    done = subprocess.run(
+        [binary, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
+    )
+    lines = (done.stdout + "\n" + done.stderr).splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and " " not in s.strip())
+
+
 def _languages(binary: str) -> frozenset[str]:
+    """The language packs Tesseract reports (empty when it cannot be asked)."""
     try:
-        done = subprocess.run(
-            [binary, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
-        )
+        return _cached_languages(binary)
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("tesseract --list-langs failed: %s", exc)
         return frozenset()
-    lines = (done.stdout + "\n" + done.stderr).splitlines()
-    return frozenset(s.strip() for s in lines if s.strip() and " " not in s.strip())
 
 
 def tesseract_available(language: str = LANGUAGE) -> bool:
