@@ -118,6 +118,8 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
     except Exception as exc:  # MuPDF render failures (broken image streams, memory)
         log.warning("page %d: cannot render for OCR: %s", number, exc)
         return None
+    if _is_blank(pix):  # nothing to read: skip the OCR engine
+        return []
     hocr = run_tesseract(png, binary=binary, timeout=timeout, label=f"page {number}")
     if hocr is None:
         return None
@@ -258,6 +260,16 @@ def parse_hocr(hocr: str) -> list[OcrLine]:
     parser.feed(hocr)
     parser.close()
     return [line for line in parser.lines if line.words]
+
+
+def _is_blank(pix: pymupdf.Pixmap) -> bool:
+    """True when every pixel has one grey level (Pixmap.is_unicolor is far slower)."""
+    try:
+        import numpy as np
+    except ImportError:
+        return False
+    samples = np.frombuffer(pix.samples_mv, dtype=np.uint8)
+    return bool(samples.size == 0 or samples.min() == samples.max())
 
 
 # --------------------------------------------------------------------------- boldness

@@ -129,3 +129,14 @@ def test_scan_without_hook_is_no_text() -> None:
     scanned = pdf_factory.scanned_pdf(pdf_factory.report_pdf())
     with pytest.raises(NoTextLayer):
         load.load_document(scanned, name="scan.pdf", ocr_hook=None)
+
+
+def test_blank_page_skips_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "tesseract_binary", lambda: "/nonexistent/tesseract")
+
+    def must_not_run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("tesseract was run on a blank page")
+
+    monkeypatch.setattr(ocr, "run_tesseract", must_not_run)
+    doc = pymupdf.open()
+    assert ocr.ocr_page(doc.new_page(), 1) == []

@@ -195,7 +195,7 @@ def _mutate(data: bytes, ops: list[tuple[str, float, int, int]]) -> bytes:
 
 
 @pytest.mark.timeout(180)
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           derandomize=True)
 @given(ops=_OPS)
 def test_mutated_bytes_never_raise(ops: list[tuple[str, float, int, int]]) -> None:
