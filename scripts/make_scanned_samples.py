@@ -44,7 +44,10 @@ from PIL import Image, ImageFilter
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES, GOLDEN = REPO / "samples", REPO / "golden"
 # Sources: one numbered-paragraph layout and one table layout (see samples/specs).
-DEFAULT_SOURCES: tuple[str, ...] = ()
+# Sources: numbered paragraphs with agency subheadings, and hyphenated lines with inline
+# "Recommendation N:" labels; both reach F1 = 1.0 through OCR (see docs/ROBUSTNESS.md for
+# the layouts that do not yet).
+DEFAULT_SOURCES: tuple[str, ...] = ("wiltshire-2017-10-2a", "swindon-2018-hyphenated")
 MAX_BYTES = 1_500_000
 
 log = logging.getLogger("make_scanned_samples")
@@ -52,12 +55,17 @@ log = logging.getLogger("make_scanned_samples")
 
 @dataclass(frozen=True, slots=True)
 class ScanStyle:
-    """How rough the scan looks. Defaults: a tidy office scanner at 150 dpi."""
+    """How rough the scan looks. Defaults: a tidy office scanner at 200 dpi.
 
-    dpi: int = 150
+    At 150 dpi with more blur, Tesseract loses the dots of paragraph numbers ("9.1a"
+    read as "91a"), which no later stage can recover; 200 dpi is what councils' scanners
+    commonly produce and still keeps a few pages under 1.5 MB.
+    """
+
+    dpi: int = 200
     max_angle: float = 1.2  # degrees, either way
-    blur: float = 0.5  # Gaussian radius in pixels (ink spread)
-    noise: float = 5.0  # standard deviation of grey-level noise
+    blur: float = 0.3  # Gaussian radius in pixels (ink spread)
+    noise: float = 4.0  # standard deviation of grey-level noise
     specks: float = 0.0004  # fraction of pixels turned into dark dust
     background: int = 244  # paper is never pure white
     jpeg_quality: int = 50
@@ -80,17 +88,56 @@ def scan_page(page: pymupdf.Page, rng: np.random.Generator, style: ScanStyle) ->
     return buf.getvalue()
 
 
-def pages_to_keep(golden: dict[str, Any], page_count: int) -> list[int]:
-    """Cover, contents, the recommendations sections and every recommendation's page."""
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _rec_spans(pages: list[str], text: str) -> list[tuple[int, int]]:
+    """(first, last) 1-based page pairs where a recommendation's text starts and ends.
+
+    The golden's own text is looked up in the source's text layer (letters and digits
+    only, so line breaks and hyphenation do not matter); the extractor is not used.
+    """
+    flat = _alnum(text)
+    head, tail = flat[:40], flat[-40:]
+    spans = []
+    for start, page in enumerate(pages, start=1):
+        if head and head in page:
+            for end in range(start, min(start + 3, len(pages) + 1)):
+                if tail in pages[end - 1]:
+                    spans.append((start, end))
+                    break
+    return spans
+
+
+def pages_to_keep(golden: dict[str, Any], source: pymupdf.Document) -> list[int]:
+    """Cover, contents and the shortest page run that holds every recommendation.
+
+    A recommendation may be printed several times (executive summary, main section,
+    action plan); the shortest run of pages holding one copy of each is kept, plus the
+    page before it when the section heading sits at its foot.
+    """
+    pages = [_alnum(page.get_text()) for page in source]
+    recs = golden.get("recommendations") or []
+    spans = [_rec_spans(pages, rec.get("text", "")) for rec in recs]
+    missing = [rec.get("id") for rec, found in zip(recs, spans, strict=True) if not found]
+    if missing:
+        raise ValueError(f"recommendations not found in the source text: {missing}")
     keep = {1, 2}
-    for section in golden.get("sections") or []:
-        start, end = section.get("start_page"), section.get("end_page")
-        if isinstance(start, int) and isinstance(end, int):
-            keep.update(range(start, end + 1))
-    for rec in golden.get("recommendations") or []:
-        if isinstance(rec.get("page"), int):
-            keep.add(rec["page"])
-    return sorted(p for p in keep if 1 <= p <= page_count)
+    if spans:
+        best: tuple[int, int] | None = None
+        for a in range(1, len(pages) + 1):
+            for b in range(a, len(pages) + 1):
+                if best and b - a >= best[1] - best[0]:
+                    break
+                if all(any(a <= s and e <= b for s, e in found) for found in spans):
+                    best = (a, b)
+                    break
+        assert best is not None  # the whole document always qualifies
+        keep.update(range(best[0], best[1] + 1))
+        if best[0] > 1 and "recommendation" in pages[best[0] - 2][-200:]:
+            keep.add(best[0] - 1)
+    return sorted(p for p in keep if 1 <= p <= len(pages))
 
 
 def scanned_golden(golden: dict[str, Any], name: str, kept: list[int], pdf: bytes,
@@ -109,13 +156,20 @@ def scanned_golden(golden: dict[str, Any], name: str, kept: list[int], pdf: byte
             rec["page"] = new_number[page]
         rec["ocr"] = True
         rec.pop("bbox", None)  # positions on a rotated scan are not the source's
+    if "sections" not in out:
+        return _with_provenance(out, name, kept, style, seed)
     sections = []
-    for section in out.get("sections") or []:
+    for section in out["sections"]:
         span = [new_number[p] for p in range(section["start_page"], section["end_page"] + 1)
                 if p in new_number]
         if span:
             sections.append({**section, "start_page": min(span), "end_page": max(span)})
     out["sections"] = sections
+    return _with_provenance(out, name, kept, style, seed)
+
+
+def _with_provenance(out: dict[str, Any], name: str, kept: list[int], style: ScanStyle,
+                     seed: int) -> dict[str, Any]:
     out["scanned_from"] = {
         "sample": f"{name}.pdf", "pages": kept, "dpi": style.dpi,
         "max_angle": style.max_angle, "seed": seed,
@@ -125,12 +179,18 @@ def scanned_golden(golden: dict[str, Any], name: str, kept: list[int], pdf: byte
 
 
 def make_scanned(name: str, style: ScanStyle | None = None, samples: Path = SAMPLES,
-                 golden_dir: Path = GOLDEN) -> tuple[Path, Path, int]:
-    """Write samples/scanned-NAME.pdf and golden/scanned-NAME.json; return paths and size."""
+                 golden_dir: Path = GOLDEN, source_root: Path | None = None) -> tuple[Path, Path, int]:
+    """Write samples/scanned-NAME.pdf and golden/scanned-NAME.json; return paths and size.
+
+    ``source_root`` is a checkout holding ``samples/NAME.pdf`` and ``golden/NAME.json``
+    when they are not (yet) in this one.
+    """
     style = style or ScanStyle()
-    source = pymupdf.open(samples / f"{name}.pdf")
-    golden = json.loads((golden_dir / f"{name}.json").read_text(encoding="utf-8"))
-    kept = pages_to_keep(golden, source.page_count)
+    src_samples = source_root / "samples" if source_root else samples
+    src_golden = source_root / "golden" if source_root else golden_dir
+    source = pymupdf.open(src_samples / f"{name}.pdf")
+    golden = json.loads((src_golden / f"{name}.json").read_text(encoding="utf-8"))
+    kept = pages_to_keep(golden, source)
     seed = zlib.crc32(name.encode())
     rng = np.random.default_rng(seed)
     out = pymupdf.open()
@@ -154,17 +214,20 @@ def make_scanned(name: str, style: ScanStyle | None = None, samples: Path = SAMP
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="sample names (samples/NAME.pdf)")
-    parser.add_argument("--dpi", type=int, default=ScanStyle.dpi)
+    parser.add_argument("--dpi", type=int, default=ScanStyle().dpi)
+    parser.add_argument("--from", dest="source_root", type=Path, default=None,
+                        help="a checkout whose samples/ and golden/ hold the sources")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     names = args.names or list(DEFAULT_SOURCES)
     if not names:
         parser.error("no sample names given and no default sources configured")
+    root = args.source_root or REPO
     for name in names:
-        if not (SAMPLES / f"{name}.pdf").is_file() or not (GOLDEN / f"{name}.json").is_file():
-            print(f"{name}: samples/{name}.pdf or golden/{name}.json is missing", file=sys.stderr)
+        if not (root / "samples" / f"{name}.pdf").is_file() or not (root / "golden" / f"{name}.json").is_file():
+            print(f"{name}: samples/{name}.pdf or golden/{name}.json is missing in {root}", file=sys.stderr)
             return 1
-        pdf_path, golden_path, size = make_scanned(name, ScanStyle(dpi=args.dpi))
+        pdf_path, golden_path, size = make_scanned(name, ScanStyle(dpi=args.dpi), source_root=root)
         log.info("%s (%.2f MB), %s", pdf_path.relative_to(REPO), size / 1e6, golden_path.relative_to(REPO))
     return 0
 

@@ -140,3 +140,36 @@ def test_blank_page_skips_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ocr, "run_tesseract", must_not_run)
     doc = pymupdf.open()
     assert ocr.ocr_page(doc.new_page(), 1) == []
+
+
+def _ocr_line(text: str, bbox: tuple[float, float, float, float], block: int = 0) -> ocr.OcrLine:
+    return ocr.OcrLine(bbox=bbox, x_size=40, block=block, words=text.split())
+
+
+def test_paragraph_numbers_read_as_their_own_block_are_joined_back() -> None:
+    lines = [
+        _ocr_line("9.1a", (140, 400, 230, 440), block=1),
+        _ocr_line("9.1b", (140, 520, 230, 560), block=1),
+        _ocr_line("There is a need to train staff", (330, 398, 1500, 442), block=2),
+        _ocr_line("in every team.", (330, 450, 700, 490), block=2),
+        _ocr_line("Agencies should audit records", (330, 518, 1500, 562), block=2),
+        _ocr_line("Page 19", (800, 2000, 900, 2040), block=3),
+    ]
+    joined = ocr.join_row_fragments(lines)
+    assert [line.text for line in joined] == [
+        "9.1a There is a need to train staff", "in every team.",
+        "9.1b Agencies should audit records", "Page 19",
+    ]
+    assert joined[0].bbox == (140, 398, 1500, 442)
+
+
+def test_long_text_in_a_second_column_is_not_joined() -> None:
+    lines = [_ocr_line("The left column holds a full sentence", (100, 400, 900, 440)),
+             _ocr_line("and so does the right one", (1000, 400, 1600, 440))]
+    assert [line.text for line in ocr.join_row_fragments(lines)] == [line.text for line in lines]
+
+
+@pytest.mark.parametrize(("raw", "clean"), [("10.2a_", "10.2a"), ("|Police", "Police"),
+                                            ("9.1c¢", "9.1c"), ("__", "__"), ("e-mail", "e-mail")])
+def test_noise_glyphs_are_stripped_from_words(raw: str, clean: str) -> None:
+    assert ocr._clean_word(raw) == clean
