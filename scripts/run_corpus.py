@@ -118,12 +118,15 @@ def run_files(paths: list[Path], *, settings: dict[str, Any] | None = None, jobs
             running[path] = (proc, parent, time.perf_counter())
         for path, (proc, conn, started) in list(running.items()):
             elapsed = time.perf_counter() - started
-            if conn.poll():
+            alive = proc.is_alive()
+            # A child may send its answer and exit between two checks: look again before
+            # calling a finished child a crash.
+            if conn.poll() or (not alive and conn.poll(1.0)):
                 try:
                     results[path] = conn.recv()
                 except EOFError:
                     results[path] = Outcome(error="crash", seconds=round(elapsed, 2))
-            elif not proc.is_alive():
+            elif not alive:
                 results[path] = Outcome(error="crash", seconds=round(elapsed, 2),
                                         detail=f"exit code {proc.exitcode}")
             elif elapsed > timeout:
