@@ -9,9 +9,10 @@ stages use font size and boldness to find headings, so an OCR'd page should look
 as possible like a born-digital one.
 
 The page is rendered to a grayscale PNG (at most ``MAX_PIXELS``), piped to
-``tesseract stdin stdout hocr`` and the hOCR lines are mapped back to PDF points.
-Boldness is estimated from the ink: bold strokes are thicker relative to the text
-height than regular ones.
+``tesseract stdin stdout --psm 4 hocr`` and the hOCR lines are mapped back to PDF
+points. Boldness is estimated from the ink: bold strokes are thicker relative to the
+text height than regular ones. Pages are not rotated first: an upside-down scan is
+read slowly (~60 s a page) and badly; orientation detection (``--psm 0``) is future work.
 """
 
 from __future__ import annotations
