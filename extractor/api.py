@@ -11,6 +11,7 @@ Each stage is a module with one job and a pure entry function; data flows one wa
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,7 @@ def debug_extract(
     rows = segment.segment_sections(sections, tables)
     rows = addressees.attach_addressees(rows)
     trace.rows = rows
-    reg = registry or normalise.AgencyRegistry.load(opts.agencies)
+    reg = registry or load_registry(opts)
     meta = _merge_metadata(metadata_from_pdf := _safe_metadata(cleaned), metadata)
     del metadata_from_pdf
     context = normalise.context_from_document(cleaned, area=meta.csp)
@@ -111,9 +112,21 @@ def extract_many(
 ) -> Iterator[Report]:
     """Extract several PDFs in turn (one registry shared); yields one Report each."""
     opts = Settings.resolve(settings)
-    reg = registry or normalise.AgencyRegistry.load(opts.agencies)
+    reg = registry or load_registry(opts)
     for path in paths:
         yield extract(path, settings=opts, registry=reg)
+
+
+def load_registry(settings: Settings | None = None) -> normalise.AgencyRegistry:
+    """The agency registry for these settings (bundled + ``settings.agencies`` overrides).
+
+    Loading takes a few hundred milliseconds: load it once and pass ``registry=`` when
+    extracting many files.
+    """
+    opts = settings or Settings()
+    return normalise.AgencyRegistry.load(
+        opts.agencies, fuzzy_min_score=opts.fuzzy_min_score, fuzzy_margin=opts.fuzzy_margin
+    )
 
 
 def iter_pdf_paths(inputs: Iterable[str | Path]) -> list[Path]:
@@ -159,7 +172,8 @@ def _merge_metadata(from_pdf: Metadata, given: Metadata | dict[str, Any] | None)
 def _to_recommendation(row: Row, matches: list[Any]) -> Recommendation:
     canonical: list[str] = []
     for m in matches:
-        name = m.canonical if m.matched and m.canonical else m.input
+        # an unresolved name is kept as printed, less a leading "the"
+        name = m.canonical if m.matched and m.canonical else re.sub(r"^[Tt]he\s+", "", m.input).strip()
         if name and name not in canonical:
             canonical.append(name)
     return Recommendation(
