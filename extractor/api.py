@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import addressees, clean, load, locate, metadata, normalise, segment
+from . import addressees, anonymise, clean, load, locate, metadata, normalise, segment, summary
 from . import tables as table_parser
 from ._version import __version__
 from .errors import ExtractorError
@@ -99,8 +99,11 @@ def debug_extract(
         sections=sections,
         recommendations=recommendations,
         warnings=warnings,
+        summary=summary.summarise(cleaned),
         extra={"registry_version": reg.version},
     )
+    if not opts.keep_names:
+        trace.report = anonymise.anonymise_report(trace.report, cleaned)
     return trace
 
 
