@@ -138,6 +138,8 @@ def load_document(
     finally:
         doc.close()
     if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
+        if any(p.ocr for p in pages):
+            raise NoTextLayer("no text found, even by OCR (blank or picture-only pages?)", path=name)
         raise NoTextLayer("no text layer (a scanned document?); OCR is needed", path=name)
     return Document(file=name, sha256=digest, page_count=page_count, pages=tuple(pages), pdf_metadata=meta)
 

@@ -158,9 +158,6 @@ def test_xlsx_export_neutralises_formulas(tmp_path: Path) -> None:
     assert "'@SUM(A1:A2)" in values
 
 
-@pytest.mark.xfail(strict=True, reason="writers.write_csv uses lineterminator='\\n', so csv leaves a "
-                   "field holding a bare CR unquoted and the row splits (fix: lineterminator='\\r\\n' "
-                   "or quoting=csv.QUOTE_ALL); remove this mark once fixed")
 def test_csv_cell_with_carriage_return_stays_one_cell() -> None:
     buf = io.StringIO()
     write_reports([_nasty_report(["\r=1+1", "a\rb"])], "csv", buf)
