@@ -35,6 +35,19 @@ _COMPOUND_PREFIXES = {
 }
 
 
+# Words that mark a phrase as the name of an organisation ("… Police", "… NHS Trust",
+# "… Partnership", "MARAC"): shared by locate (agency chapters), segment (agency
+# subheadings) and addressees (plausible subjects).
+AGENCY_WORD = re.compile(
+    r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|"
+    r"probation|office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|"
+    r"housing|homes|commissioner|college|crc|nps|marac|mappa|idva|aid|ministry|court|courts|prison|"
+    r"cafcass|csp|safeguarding|care|health|ambulance|dwp|ukvi|visas|immigration|group|school|schools|"
+    r"university|support|commissioning|forum|providers?)\b",
+    re.I,
+)
+
+
 def clean_chars(text: str) -> str:
     """Fold ligatures, odd spaces, soft hyphens and look-alike dashes; strip HTML residue."""
     if not text.isascii():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ._text import AGENCY_WORD
 from .models import Row
 
 _LABEL = re.compile(
@@ -27,13 +28,6 @@ _LABEL = re.compile(
 )
 _EXPLICIT = re.compile(r"addressed\s+to|lead\s+agenc|responsib", re.I)
 _BRACKET = re.compile(r"\s*\((?P<who>[^()]{2,90})\)\s*\.?\s*$")
-_AGENCY_WORD = re.compile(
-    r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
-    r"office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|housing|"
-    r"homes|commissioner|college|crc|nps|marac|mappa|idva|aid|ministry|court|courts|prison|cafcass|"
-    r"csp|safeguarding|health|ambulance|dwp|ukvi|visas|immigration|group|commissioning|forum|providers?)\b",
-    re.I,
-)
 _CONNECTORS = {"and", "&", "of", "for", "the", "in", "on", "/", "-", "–", "with", "de"}
 _LOWER_AGENCY_NOUNS = {
     "practices", "practice", "services", "service", "teams", "team", "partners", "providers",
@@ -146,7 +140,7 @@ def _plausible_agency(who: str) -> bool:
         return True
     if re.fullmatch(r"[A-Z][A-Z&/]{1,9}(?:\s+(?:and|&|/)\s+[A-Z][A-Z&]{1,9})*", w):
         return True  # acronyms: GMP, MSCP, NPS and CRC
-    return bool(_AGENCY_WORD.search(w)) and w[:1].isupper()
+    return bool(AGENCY_WORD.search(w)) and w[:1].isupper()
 
 
 def _is_acronym_definition(text: str, m: re.Match[str]) -> bool:

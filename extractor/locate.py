@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ._text import AGENCY_WORD
 from .models import Document, Line, Section
 
 _NUM_PREFIX = r"(?:(?:chapter|section|part)\s+\w+\s*[-–—:.]?\s*|\d{1,2}(?:\.\d{1,2}){0,2}\.?\s*[-–—:]?\s*|[A-Z][.)]\s*|[IVX]{1,5}[.)]\s*)"
@@ -64,13 +65,6 @@ _STRONG_BACK_MATTER = re.compile(
 _SUBSECTION_OK = re.compile(
     r"recommendations?|^(?:national|local|regional|panel|multi[- ]agency|single[- ]agency|"
     r"partnership|overview|wider|general|specific)\b",
-    re.I,
-)
-_AGENCY_WORDS = re.compile(
-    r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|"
-    r"probation|office|department|agency|hospital|practice|practices|gp|team|authority|"
-    r"housing|homes|commissioner|college|crc|nps|marac|mappa|idva|aid|support|health|care|"
-    r"ambulance|university|ministry|court|courts|prison|cafcass|school|schools|group)\b",
     re.I,
 )
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|_{3,}|(?:\s\.){3,}|[-–]{3,})\s*\d{1,3}\s*$|\s\d{1,3}\s*$|^\d{1,3}$|Error! Bookmark")
@@ -180,7 +174,7 @@ def locate_sections(document: Document) -> list[Section]:
                 kind = "exec_summary"
             elif MIXED_HEADING.search(line.text.strip()):
                 kind = "conclusions"
-            elif parent and _AGENCY_WORDS.search(parent) and not REC_HEADING.match(parent):
+            elif parent and AGENCY_WORD.search(parent) and not REC_HEADING.match(parent):
                 kind = "agency"
         sections.append(
             Section(
@@ -272,7 +266,7 @@ def _looks_like_title(text: str) -> bool:
 
 
 def _is_agency_subheading(text: str) -> bool:
-    return bool(_AGENCY_WORDS.search(text)) and len(text.split()) <= 12 and not text.endswith(".")
+    return bool(AGENCY_WORD.search(text)) and len(text.split()) <= 12 and not text.endswith(".")
 
 
 def _parent_index(lines: list[Line], style: _Style) -> dict[int, str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from . import tables as table_parser
-from ._text import join_lines, squash, strip_bullet
+from ._text import AGENCY_WORD, join_lines, squash, strip_bullet
 from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
 from .numbering import Marker, parse_marker
@@ -32,13 +32,6 @@ _ITEM_PRIORITY = ["label", "r", "decimal", "paren", "int", "letter", "bullet"]
 def _family(kind: str) -> str:
     """"2a" and "3" number the same list: letters extend plain integers."""
     return "int" if kind == "int_letter" else kind
-_AGENCY_HINT = re.compile(
-    r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
-    r"office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|housing|homes|"
-    r"commissioner|college|crc|nps|marac|mappa|idva|aid|ministry|court|courts|prison|cafcass|"
-    r"csp|safeguarding|care|health|ambulance|dwp|ukvi|visas|immigration|group)\b",
-    re.I,
-)
 _GROUP_WORDS = re.compile(
     r"^(?:single[- ]agency|multi[- ]agency|panel|overview|national|local|regional|partnership|"
     r"wider|general|specific|individual|additional|learning|dhr)\b.*$|recommendations?$",
@@ -381,7 +374,7 @@ def _looks_like_agency(text: str) -> bool:
         return False
     if re.search(r"recommendation", t, re.I):
         return False
-    return bool(_AGENCY_HINT.search(t)) or (t.isupper() and 2 <= len(t) <= 6 and " " not in t)
+    return bool(AGENCY_WORD.search(t)) or (t.isupper() and 2 <= len(t) <= 6 and " " not in t)
 
 
 def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None) -> bool:

@@ -31,3 +31,21 @@ def shared() -> Path:
 @pytest.fixture
 def samples_dir() -> Path:
     return ROOT / "samples"
+
+
+# --------------------------------------------------------------------------- fetch site
+@pytest.fixture(scope="module")
+def server():
+    """A local HTTP server on 127.0.0.1 for the fetch tests (see _fetch_site.py)."""
+    from _fetch_site import serving
+
+    with serving() as running:
+        yield running
+
+
+@pytest.fixture
+def site(server):
+    """A fresh fixture Library site on ``server`` (handlers reset per test)."""
+    from _fetch_site import new_site
+
+    return new_site(server)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
 import pytest
-from _fetch_site import FIXTURES, Site, body, new_site, real_library_page, serving, status
-from pytest_httpserver import HTTPServer
+from _fetch_site import FIXTURES, Site, body, real_library_page, serving, status
 from typer.testing import CliRunner
 
 from extractor.cli import app
@@ -18,17 +16,6 @@ from extractor.fetch.library import parse_month
 from extractor.manifest import load_manifest
 
 FAST = ["--delay", "0", "--retries", "1", "--concurrency", "1"]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def site(server: HTTPServer) -> Site:
-    return new_site(server)
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]

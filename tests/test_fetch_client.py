@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from _fetch_site import Site, fast_config, new_site, redirect, running_site, serving, slow, status
-from pytest_httpserver import HTTPServer
+from _fetch_site import Site, fast_config, redirect, running_site, slow, status
 
 from extractor._version import __version__
 from extractor.errors import FetchError
 from extractor.fetch.client import ClientConfig, PoliteClient, parse_retry_after
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def site(server: HTTPServer) -> Site:
-    return new_site(server)
 
 
 class FakeTime:

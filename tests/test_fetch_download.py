@@ -14,31 +14,17 @@ from _fetch_site import (
     Site,
     body,
     fast_config,
-    new_site,
     redirect,
-    serving,
     slow,
     status,
     truncated,
 )
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from extractor.fetch.client import PoliteClient
 from extractor.fetch.download import safe_name_for_url
 from extractor.fetch.run import fetch_library, fetch_urls
 from extractor.manifest import MANIFEST_COLUMNS, ManifestRow, load_manifest
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def site(server: HTTPServer) -> Site:
-    return new_site(server)
 
 
 def rows_by_id(out: Path) -> dict[str, ManifestRow]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,13 +11,10 @@ from _fetch_site import (
     Site,
     fast_config,
     load_cards,
-    new_site,
     real_library_page,
     render_card,
     render_page,
-    serving,
 )
-from pytest_httpserver import HTTPServer
 
 from extractor.fetch.client import PoliteClient
 from extractor.fetch.library import (
@@ -31,17 +27,6 @@ from extractor.fetch.library import (
 from extractor.fetch.run import crawl_library
 
 BASE = "https://library.example.test"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    with serving() as running:
-        yield running
-
-
-@pytest.fixture
-def site(server: HTTPServer) -> Site:
-    return new_site(server)
 
 
 # --------------------------------------------------------------------------- real page
