@@ -92,6 +92,8 @@ def run_batch(
         hashes = {job.path: job.sha256 for job in jobs}
         for outcome in executor.run(jobs, settings, registry):
             report = Report.from_dict(outcome.report)
+            if report.sha256 is None:  # failures happen before the worker hashed the file
+                report.sha256 = hashes.get(outcome.path)
             store.save_document(
                 summary.run_id, outcome.path, report, sha256=hashes.get(outcome.path),
                 registry_version=reg_version, seconds=outcome.seconds, peak_rss_mb=outcome.peak_rss_mb,
