@@ -42,8 +42,13 @@ def default_workers() -> int:
 
 
 def _context() -> Any:
-    methods = mp.get_all_start_methods()
-    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    # Import the extractor once in the server; each worker forked from it starts warm.
+    # (Takes effect when the server first starts; harmless afterwards.)
+    ctx.set_forkserver_preload([__name__])
+    return ctx
 
 
 def _worker_main(conn: Connection, fn: DocumentFn, settings: Settings, registry: Any) -> None:
