@@ -1,8 +1,8 @@
 """Compare two stores, or two runs of one store: which reports' rows were added,
 removed or changed. This is how a re-extraction is reviewed.
 
-Reports are matched by the PDF's SHA-256 (so two stores built on different machines or
-folders still line up), falling back to the path. Rows are matched within a report by
+Reports are matched by path, then by the PDF's SHA-256 (so two stores built on
+different machines or folders still line up). Rows are matched within a report by
 id and text similarity: a pair with the same printed id, or with texts at least
 ``MIN_SIMILARITY`` alike, is the same recommendation; the best-scoring pairs are taken
 first. A matched pair whose id, text, addressees or page differ is "changed"; unmatched
@@ -116,12 +116,10 @@ def _absolute_run(store: BatchStore, run: int | None) -> int:
 def diff_views(old: Iterable[StoredReport], new: Iterable[StoredReport], *,
                old_label: str = "old", new_label: str = "new") -> StoreDiff:
     """Compare two views (lists of stored reports)."""
-    old_by = _by_key(old)
-    new_by = _by_key(new)
     reports: list[ReportDiff] = []
     unchanged = 0
-    for key in list(old_by) + [k for k in new_by if k not in old_by]:
-        result = _diff_report(old_by.get(key), new_by.get(key))
+    for before, after in pair_reports(list(old), list(new)):
+        result = _diff_report(before, after)
         if result is None:
             unchanged += 1
         else:
@@ -130,18 +128,37 @@ def diff_views(old: Iterable[StoredReport], new: Iterable[StoredReport], *,
     return StoreDiff(old=old_label, new=new_label, reports=reports, unchanged=unchanged)
 
 
+def pair_reports(old: list[StoredReport], new: list[StoredReport]
+                 ) -> list[tuple[StoredReport | None, StoredReport | None]]:
+    """Pair documents by path first (a re-downloaded PDF is the same report), then by
+    SHA-256 (the same PDF in another folder or on another machine)."""
+    pairs: list[tuple[StoredReport | None, StoredReport | None]] = []
+    new_by_path = {item.path: item for item in new}
+    rest_old: list[StoredReport] = []
+    for item in old:
+        match = new_by_path.pop(item.path, None)
+        if match is not None:
+            pairs.append((item, match))
+        else:
+            rest_old.append(item)
+    new_by_sha: dict[str, StoredReport] = {}
+    for item in new_by_path.values():
+        if item.sha256:
+            new_by_sha.setdefault(item.sha256, item)
+    for item in rest_old:
+        match = new_by_sha.pop(item.sha256, None) if item.sha256 else None
+        if match is not None:
+            new_by_path.pop(match.path, None)
+        pairs.append((item, match))
+    pairs.extend((None, item) for item in new_by_path.values())
+    return pairs
+
+
 def diff_specs(old_spec: str, new_spec: str) -> StoreDiff:
     """Compare ``OLD`` and ``NEW`` given as ``STORE`` or ``STORE@RUN``."""
     old_label, old = load_side(old_spec)
     new_label, new = load_side(new_spec)
     return diff_views(old, new, old_label=old_label, new_label=new_label)
-
-
-def _by_key(view: Iterable[StoredReport]) -> dict[str, StoredReport]:
-    out: dict[str, StoredReport] = {}
-    for item in view:
-        out.setdefault(item.sha256 or item.path, item)
-    return out
 
 
 def _rows(item: StoredReport) -> list[dict[str, Any]]:
