@@ -54,6 +54,7 @@ def _context() -> Any:
 def _worker_main(conn: Connection, fn: DocumentFn, settings: Settings, registry: Any) -> None:
     """Worker loop: receive a job, run ``fn``, send the outcome; stop on ``None``/EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides how to stop
+    _quiet_mupdf()
     while True:
         try:
             job = conn.recv()
@@ -67,6 +68,18 @@ def _worker_main(conn: Connection, fn: DocumentFn, settings: Settings, registry:
             conn.send(outcome)
         except (BrokenPipeError, OSError):
             return
+
+
+def _quiet_mupdf() -> None:
+    """MuPDF prints parser complaints to stderr; in a batch they would bury the progress
+    display. What matters reaches the store as the document's error or warnings."""
+    try:
+        import pymupdf
+
+        pymupdf.TOOLS.mupdf_display_errors(False)
+        pymupdf.TOOLS.mupdf_display_warnings(False)
+    except (ImportError, AttributeError):  # pragma: no cover - older PyMuPDF
+        pass
 
 
 def _rss_mb(pid: int) -> float | None:

@@ -121,7 +121,15 @@ def _jobs(plan: Any, store: BatchStore, manifest: Path | None, reg_version: str,
             summary.skipped += 1
             continue
         jobs.append(Job(path=key, sha256=sha, metadata=lookup(pdf, sha) if sha else None))
-    return jobs
+    # Largest first: a long document started last would leave the other workers idle.
+    return sorted(jobs, key=lambda job: -_size(job.path))
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
 
 
 def _count(summary: RunSummary, report: Report, outcome: Outcome) -> None:

@@ -1,0 +1,244 @@
+"""Benchmark ``dhr-extract batch`` against raw text extraction on the same files.
+
+Measures, per corpus (``../shared/pdfcorpus`` when present, and ``samples/``):
+
+* end-to-end batch throughput (pages/s, docs/s) with 1 and 2 workers — the real
+  ``run_batch`` into a fresh store, so hashing, IPC and SQLite writes are included;
+* peak resident memory per worker (each worker reports its ``VmHWM``);
+* raw PyMuPDF ``page.get_text()`` and pdfplumber ``page.extract_text()`` of the same
+  files as reference points. Both run in one guarded worker process, like a 1-worker
+  batch. pdfplumber is slow, so it runs on a fixed random subset within a time budget,
+  and the comparison uses the end-to-end time of the same documents.
+
+The results and the exact command go into ``docs/PERFORMANCE.md`` between the
+``<!-- batch:start -->`` and ``<!-- batch:end -->`` markers.
+
+Example: python scripts/bench_batch.py --plumber-budget 90
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractor._version import __version__  # noqa: E402
+from extractor.batch import BatchStore, LocalExecutor, process_document, run_batch  # noqa: E402
+from extractor.batch.jobs import Job, Outcome, peak_rss_mb, plan_inputs  # noqa: E402
+from extractor.normalise import AgencyRegistry  # noqa: E402
+from extractor.settings import Settings  # noqa: E402
+
+START, END = "<!-- batch:start -->", "<!-- batch:end -->"
+
+
+def shared_dir() -> Path | None:
+    """``$DHR_SHARED``, else ``<repo>/../shared``, else ``/work/shared``."""
+    for candidate in (os.environ.get("DHR_SHARED"), ROOT.parent / "shared", "/work/shared"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+# --------------------------------------------------------------- reference extractors
+def pymupdf_text(job: Job, settings: Settings, registry: Any) -> Outcome:
+    """Raw PyMuPDF ``get_text()`` of every page (the lower bound of any extractor)."""
+    import pymupdf
+
+    started = time.perf_counter()
+    pages, error = 0, None
+    try:
+        with pymupdf.open(job.path) as doc:
+            for page in doc:
+                page.get_text()
+                pages += 1
+    except Exception as exc:  # noqa: BLE001 - broken files are part of the corpus
+        error = {"kind": "error", "message": str(exc)[:100]}
+    return Outcome(job.path, {"pages": pages, "error": error}, time.perf_counter() - started, peak_rss_mb())
+
+
+def pdfplumber_text(job: Job, settings: Settings, registry: Any) -> Outcome:
+    """pdfplumber ``extract_text()`` of every page."""
+    import pdfplumber
+
+    started = time.perf_counter()
+    pages, error = 0, None
+    try:
+        with pdfplumber.open(job.path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+                page.close()
+    except Exception as exc:  # noqa: BLE001
+        error = {"kind": "error", "message": str(exc)[:100]}
+    return Outcome(job.path, {"pages": pages, "error": error}, time.perf_counter() - started, peak_rss_mb())
+
+
+@dataclass
+class Reference:
+    wall: float = 0.0
+    per_doc: dict[str, float] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+    timeouts: int = 0
+
+
+def run_reference(fn: Any, paths: list[Path], timeout: float, budget: float | None = None) -> Reference:
+    """Run a reference extractor over ``paths`` in one worker, within ``budget`` seconds."""
+    ref = Reference()
+    executor = LocalExecutor(1, timeout=timeout, fn=fn)
+    jobs = [Job(str(p), None) for p in paths]
+    started = time.perf_counter()
+    for outcome in executor.run(jobs, Settings(), None):
+        ref.per_doc[outcome.path] = outcome.seconds
+        ref.pages[outcome.path] = int(outcome.report.get("pages") or 0)
+        kind = (outcome.report.get("error") or {}).get("kind")
+        ref.timeouts += kind == "timeout"
+        if budget is not None and time.perf_counter() - started > budget:
+            break
+    ref.wall = time.perf_counter() - started
+    return ref
+
+
+# --------------------------------------------------------------- end to end
+@dataclass
+class EndToEnd:
+    workers: int
+    wall: float
+    docs: int
+    pages: int
+    failed: Counter
+    peak_rss_mb: float
+    peak_doc: str
+    per_doc: dict[str, float]
+
+
+def run_end_to_end(inputs: list[Path], workers: int, timeout: float) -> EndToEnd:
+    with tempfile.TemporaryDirectory() as tmp, BatchStore(Path(tmp) / "bench.sqlite") as store:
+        executor = LocalExecutor(workers, timeout=timeout, fn=process_document)
+        summary = run_batch([str(p) for p in inputs], store=store, executor=executor,
+                            registry=AgencyRegistry.load(), force=True)
+        rows = store._db.execute(
+            "SELECT path, pages, error_kind, seconds, peak_rss_mb FROM reports").fetchall()
+    failed = Counter(r["error_kind"] for r in rows if r["error_kind"])
+    ok_rss = [(r["peak_rss_mb"] or 0.0, r["path"]) for r in rows if r["error_kind"] != "memory"]
+    peak, peak_doc = max(ok_rss) if ok_rss else (0.0, "")
+    return EndToEnd(workers, summary.seconds, len(rows), summary.pages, failed, peak,
+                    Path(peak_doc).name, {r["path"]: r["seconds"] or 0.0 for r in rows})
+
+
+# --------------------------------------------------------------- report
+def bench_corpus(name: str, inputs: list[Path], args: argparse.Namespace, lines: list[str]) -> None:
+    paths = [Path(p) for p in plan_inputs(inputs).pdfs]
+    if args.limit:
+        paths = paths[: args.limit]
+    print(f"[{name}] {len(paths)} files", file=sys.stderr)
+    raw = run_reference(pymupdf_text, paths, args.timeout)
+    total_pages = sum(raw.pages.values())
+    runs = {w: run_end_to_end(paths, w, args.timeout) for w in (1, 2)}
+    rng = random.Random(0)
+    subset = rng.sample(paths, len(paths))
+    plumber = run_reference(pdfplumber_text, subset, args.timeout, budget=args.plumber_budget)
+    done_subset = list(plumber.per_doc)
+    plumber_pages = sum(raw.pages.get(p, 0) for p in done_subset)
+    e2e_subset = sum(runs[1].per_doc.get(p, 0.0) for p in done_subset)
+    plumber_time = sum(plumber.per_doc.values())
+
+    lines.append(f"### {name}\n")
+    lines.append(f"{len(paths)} files, {total_pages} pages (as PyMuPDF counts them).\n")
+    lines.append("| what | wall s | pages/s | docs/s |")
+    lines.append("|---|---:|---:|---:|")
+    lines.append(_rate_row("raw PyMuPDF `get_text()`, 1 process", raw.wall, total_pages, len(paths)))
+    for w, result in runs.items():
+        lines.append(_rate_row(f"`dhr-extract batch`, {w} worker{'s' if w > 1 else ''}", result.wall,
+                               total_pages, len(paths)))
+    lines.append("")
+    e1, e2 = runs[1], runs[2]
+    lines.append(f"- end-to-end (1 worker) vs raw PyMuPDF: **{raw.wall / e1.wall:.2f}×** the throughput "
+                 f"(2 workers: {raw.wall / e2.wall:.2f}×); target ≥ 0.5×")
+    lines.append(f"- 2 workers vs 1: **{e1.wall / e2.wall:.2f}×**; target ≥ 1.7×")
+    lines.append(
+        f"- pdfplumber `extract_text()` on a random subset of {len(done_subset)} files "
+        f"({plumber_pages} pages, budget {args.plumber_budget:g} s): {plumber_time:.1f} s "
+        f"({_rate(plumber_pages, plumber_time)} pages/s) vs end-to-end {e2e_subset:.1f} s in-worker on the "
+        f"same files: **{plumber_time / e2e_subset if e2e_subset else 0:.1f}×** faster; target ≥ 20×"
+    )
+    lines.append(f"- peak RSS per worker: **{max(e1.peak_rss_mb, e2.peak_rss_mb):.0f} MB** "
+                 f"(on {e1.peak_doc if e1.peak_rss_mb >= e2.peak_rss_mb else e2.peak_doc}); target < 300 MB")
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(e1.failed.items())) or "none"
+    lines.append(f"- documents recorded as failures (1-worker run): {sum(e1.failed.values())} ({kinds})")
+    if raw.timeouts or plumber.timeouts:
+        lines.append(f"- reference timeouts: PyMuPDF {raw.timeouts}, pdfplumber {plumber.timeouts}")
+    lines.append("")
+
+
+def _rate(n: float, seconds: float) -> str:
+    return f"{n / seconds:.1f}" if seconds > 0 else "–"
+
+
+def _rate_row(label: str, wall: float, pages: int, docs: int) -> str:
+    return f"| {label} | {wall:.1f} | {_rate(pages, wall)} | {_rate(docs, wall)} |"
+
+
+def write_section(body: str, target: Path) -> None:
+    """Replace (or append) this script's section of PERFORMANCE.md; leave the rest alone."""
+    block = f"{START}\n{body.rstrip()}\n{END}"
+    text = target.read_text(encoding="utf-8") if target.exists() else "# Performance\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plumber-budget", type=float, default=90.0, help="seconds of pdfplumber per corpus")
+    parser.add_argument("--timeout", type=float, default=120.0, help="per-document limit")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N files of each corpus")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
+    parser.add_argument("--no-write", action="store_true", help="print instead of updating the doc")
+    args = parser.parse_args(argv)
+    command = "python scripts/bench_batch.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    lines = [
+        "## Batch throughput (`scripts/bench_batch.py`)\n",
+        f"Command: `{command.strip()}` — dhr-extract {__version__}, {time.strftime('%Y-%m-%d')}, "
+        f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), Python {platform.python_version()}.\n",
+        "Every run is a real `run_batch` into a fresh store (`--force`), so SHA-256 hashing, worker "
+        "IPC and SQLite writes are included. PyMuPDF and pdfplumber run in one worker process of "
+        "the same pool. \"Peak RSS per worker\" is the largest `VmHWM` a worker reported.\n",
+    ]
+    shared = shared_dir()
+    corpora: list[tuple[str, list[Path]]] = []
+    if shared and (shared / "pdfcorpus").is_dir():
+        corpora.append(("shared/pdfcorpus", [shared / "pdfcorpus"]))
+    else:
+        lines.append("shared/pdfcorpus: not present, skipped.\n")
+    if (ROOT / "samples").is_dir() and any((ROOT / "samples").rglob("*.pdf")):
+        corpora.append(("samples/", [ROOT / "samples"]))
+    else:
+        lines.append("samples/: no PDFs, skipped.\n")
+    for name, inputs in corpora:
+        bench_corpus(name, inputs, args, lines)
+    body = "\n".join(lines)
+    if args.no_write:
+        print(body)
+    else:
+        write_section(body, args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
