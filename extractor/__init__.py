@@ -13,8 +13,8 @@ from .errors import (
     EncryptedPDF,
     ExtractorError,
     InputError,
-    NoTextLayer,
     NotAPDF,
+    NoTextLayer,
     TooLarge,
 )
 from .models import AgencyMatch, Metadata, Recommendation, Report, Section

@@ -1,5 +1,144 @@
-"""Stage 5, addressees (in progress)."""
+"""Stage 5, addressees: decide who each recommendation is addressed to (raw string).
+
+Sources, strongest first:
+
+1. an explicit label inside the item: "Addressed to: …", "Lead agency: …", "Agency: …";
+2. what the layout said (a table column or an agency subheading, set by ``segment``);
+3. a trailing bracket naming a body: "… (Greater Manchester Police)";
+4. the sentence's subject: "That Greater Manchester Police …", "The Home Office should …",
+   "Devon and Cornwall Police ensure …".
+
+A generic layout hint ("All agencies") gives way to a body the sentence itself names.
+Labels and brackets that only state the addressee are removed from the text.
+"""
+
 from __future__ import annotations
+
+import re
+from dataclasses import replace
+
 from .models import Row
+
+_LABEL = re.compile(
+    r"(?:^|(?<=[\s.;]))(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|lead|agency|agencies|"
+    r"responsible\s+(?:agency|agencies|organisation|body)|responsibility|owner|for)\s*[:–—]\s*"
+    r"(?P<who>[^:]{2,160}?)\s*\.?\s*$",
+    re.I,
+)
+_EXPLICIT = re.compile(r"addressed\s+to|lead\s+agenc|responsib", re.I)
+_BRACKET = re.compile(r"\s*\((?P<who>[^()]{2,90})\)\s*\.?\s*$")
+_AGENCY_WORD = re.compile(
+    r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
+    r"office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|housing|"
+    r"homes|commissioner|college|crc|nps|marac|mappa|idva|aid|ministry|court|courts|prison|cafcass|"
+    r"csp|safeguarding|health|ambulance|dwp|ukvi|visas|immigration|group|commissioning|forum|providers?)\b",
+    re.I,
+)
+_CONNECTORS = {"and", "&", "of", "for", "the", "in", "on", "/", "-", "–", "with", "de"}
+_LOWER_AGENCY_NOUNS = {
+    "practices", "practice", "services", "service", "teams", "team", "partners", "providers",
+    "commissioners", "agencies", "organisations", "trust", "council", "police", "partnership",
+}
+_TOKEN = re.compile(r"\([A-Za-z&]{2,12}\)|[\w’'&./-]+|,")
+_GENERIC = re.compile(r"^(?:all|partner|relevant|the|other)?\s*(?:partner\s+)?(?:agencies|organisations|partners)$", re.I)
+_NOT_SUBJECT = re.compile(
+    r"^(?:there|this|these|that|it|where|when|all|any|each|every|records?|training|consideration|"
+    r"further|information|a|an|in|on|for|if|as|to|professionals|practitioners|staff|agencies|"
+    r"organisations|partners|victims?|perpetrators?|families|family|review|guidance|policies|"
+    r"learning|work|local|national|relevant|consider|ensure|develop|provide|raise|contact|"
+    r"notify|undertake|establish|promote|identify|continue|deliver|produce|seek|share|make)\b",
+    re.I,
+)
+
+
 def attach_addressees(rows: list[Row]) -> list[Row]:
-    return rows
+    """Return rows with ``agency_hint`` set from the best available source."""
+    return [attach_addressee(row) for row in rows]
+
+
+def attach_addressee(row: Row) -> Row:
+    text = row.text
+    hint = row.agency_hint
+    m = _LABEL.search(text)
+    if m and (_plausible_agency(m.group("who")) or _EXPLICIT.search(text[m.start():m.end()])):
+        # An explicit label is the report's own statement: nothing overrides it.
+        return replace(row, text=text[: m.start()].rstrip(" ;,–—-").strip(), agency_hint=_tidy(m.group("who")))
+    b = _BRACKET.search(text)
+    if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
+        # "… (Greater Manchester Police)": the bracket only states the addressee
+        if not hint or _GENERIC.match(hint):
+            hint = _tidy(b.group("who"))
+        text = text[: b.start()].rstrip() + ("." if text.rstrip().endswith(".") and not text[: b.start()].rstrip().endswith(".") else "")
+    subject = subject_of(text)
+    if subject and (not hint or _GENERIC.match(hint.strip())):
+        hint = subject
+    if hint == row.agency_hint and text == row.text:
+        return row
+    return replace(row, text=text.strip(), agency_hint=hint)
+
+
+def subject_of(text: str) -> str | None:
+    """The agency a recommendation sentence names as its subject, if any.
+
+    The subject is the run of capitalised words (with "and", "of", "&", bracketed
+    acronyms and agency nouns such as "practices") at the start of the first sentence,
+    after an optional "That" and "The", and it must be followed by a lower-case word
+    (the verb): "That the Home Office considers …" → "Home Office".
+    """
+    first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0]
+    tokens = _TOKEN.findall(first)
+    i = 0
+    if tokens[i : i + 1] and tokens[i].lower() == "that":
+        i += 1
+    if tokens[i : i + 1] and tokens[i].lower() == "the":
+        i += 1
+    taken: list[str] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok[:1].isupper() or tok[:1].isdigit() and taken or tok.startswith("("):
+            taken.append(tok)
+        elif tok.lower() in _CONNECTORS and taken:
+            taken.append(tok)
+        elif tok.lower() in _LOWER_AGENCY_NOUNS and taken:
+            taken.append(tok)
+        else:
+            break
+        i += 1
+    while taken and taken[-1].lower() in _CONNECTORS:
+        taken.pop()
+    if not taken or i >= len(tokens) or not (tokens[i][:1].islower() or tokens[i] == ","):
+        return None
+    who = " ".join(taken).replace(" ,", ",")
+    if _NOT_SUBJECT.match(who) or not _plausible_agency(who):
+        return None
+    return who
+
+
+def _plausible_agency(who: str) -> bool:
+    w = who.strip()
+    if not w or len(w.split()) > 15 or len(w) > 150:
+        return False
+    if _GENERIC.match(w):
+        return True
+    if re.fullmatch(r"[A-Z][A-Z&/]{1,9}(?:\s+(?:and|&|/)\s+[A-Z][A-Z&]{1,9})*", w):
+        return True  # acronyms: GMP, MSCP, NPS and CRC
+    return bool(_AGENCY_WORD.search(w)) and w[:1].isupper()
+
+
+def _is_acronym_definition(text: str, m: re.Match[str]) -> bool:
+    """"… Risk Assessment Conference (MARAC)" or "MARAC (Multi-Agency …)" defines a term."""
+    inner = m.group("who").strip()
+    before = text[: m.start()].split()
+    caps = "".join(c for c in inner if c.isupper())
+    if re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", inner) and len(caps) >= 2:
+        initials = "".join(w[0] for w in before[-len(caps) - 3 :] if w[:1].isupper())
+        return caps in initials or initials.endswith(caps[:-1])
+    if before and re.fullmatch(r"[A-Z]{2,8}", before[-1].strip(",.;")):
+        acronym = before[-1].strip(",.;")
+        initials = "".join(w[0] for w in re.split(r"[\s-]+", inner) if w[:1].isupper())
+        return initials.startswith(acronym[:2])
+    return False
+
+
+def _tidy(who: str) -> str:
+    return re.sub(r"\s+", " ", who).strip(" .;,")

@@ -1,5 +1,67 @@
-"""Stage 2, clean (in progress)."""
+"""Stage 2, clean: drop running headers, footers and page numbers; fix characters.
+
+Running headers and footers are found by repetition, not by wording: a line in the top
+or bottom band of the page whose text (with digits masked) recurs on a good share of
+pages is furniture ("OFFICIAL – SENSITIVE", the report title, "Page 3 of 48"). Lines
+that are only a page number are dropped wherever they sit in those bands.
+"""
+
 from __future__ import annotations
-from .models import Document
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from ._text import clean_chars
+from .models import Document, Line
+
+_BAND = 0.11  # top/bottom share of the page height where furniture lives
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page\s*\d{1,4}|\d{1,3})(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$"
+    r"|^\s*\d{1,4}\s*\|\s*p\s?a\s?g\s?e\s*$|^\s*page\s+[ivxlc]+\s*$|^\s*[ivxlc]{1,6}\s*$",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.lower().split()))
+
+
+def find_furniture(document: Document) -> set[str]:
+    """Masked texts of lines that repeat in the header/footer bands across pages."""
+    counts: Counter[str] = Counter()
+    for page in document.pages:
+        top, bottom = page.height * _BAND, page.height * (1 - _BAND)
+        seen = {_key(line.text) for line in page.lines if line.bbox[1] < top or line.bbox[3] > bottom}
+        counts.update(seen)
+    n = len(document.pages)
+    if n < 3:
+        return set()
+    threshold = max(3, int(n * 0.3))
+    return {key for key, c in counts.items() if c >= threshold and key.strip("# ")}
+
+
+def is_page_number(text: str) -> bool:
+    """True for "12", "Page 3 of 48", "- 7 -", "3 | P a g e", "iv"."""
+    return bool(_PAGE_NUMBER.match(text))
+
+
 def clean_document(document: Document) -> Document:
-    return document
+    """Return a new Document without furniture lines and with cleaned characters."""
+    furniture = find_furniture(document)
+    pages = []
+    for page in document.pages:
+        kept: list[Line] = []
+        top, bottom = page.height * _BAND, page.height * (1 - _BAND)
+        for line in page.lines:
+            if (line.bbox[1] < top or line.bbox[3] > bottom) and (
+                _key(line.text) in furniture or is_page_number(line.text)
+            ):
+                continue
+            text = clean_chars(line.text).strip()
+            if not text:
+                continue
+            kept.append(line if text == line.text else replace(line, text=text))
+        pages.append(replace(page, lines=tuple(kept)))
+    return replace(document, pages=tuple(pages))

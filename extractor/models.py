@@ -116,6 +116,7 @@ class Section:
     kind: str = "main"
     lines: tuple[Line, ...] = ()
     level: int = 1
+    parent: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +124,7 @@ class Section:
             "start_page": self.start_page,
             "end_page": self.end_page,
             "kind": self.kind,
+            "parent": self.parent,
         }
 
 

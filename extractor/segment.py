@@ -1,5 +1,381 @@
-"""Stage 4, segment (in progress)."""
+"""Stage 4, segment: section lines (and tables) → one ``Row`` per recommendation.
+
+The segmenter first decides which numbering scheme numbers the *recommendations* in a
+section (as opposed to subheadings, sub-points and bullets), then walks the lines:
+a line starting with that scheme's marker opens a new row, everything else continues the
+current row. Short unnumbered lines that name an agency ("Greater Manchester Police")
+and numbered titles ("9.1 Single agency recommendations") are group headings: they set
+the agency hint and the id prefix of lettered items, they never become rows.
+
+Ruled tables on the section's pages are parsed by ``tables``; lines inside a
+recommendations table are left to it. Finally rows from several sections are merged so
+that each recommendation is reported once, preferring the main body's copy.
+"""
+
 from __future__ import annotations
-from .models import Row, Section, Table
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from . import tables as table_parser
+from ._text import join_lines, squash, strip_bullet
+from .locate import REC_HEADING, body_size
+from .models import BBox, Line, Row, Section, Table
+from .numbering import Marker, parse_marker
+
+_ITEM_PRIORITY = ["label", "r", "decimal", "paren", "int", "letter", "bullet"]
+
+
+def _family(kind: str) -> str:
+    """"2a" and "3" number the same list: letters extend plain integers."""
+    return "int" if kind == "int_letter" else kind
+_AGENCY_HINT = re.compile(
+    r"\b(?:police|constabulary|council|trust|ccg|icb|nhs|service|services|partnership|board|probation|"
+    r"office|department|agency|agencies|hospital|practice|practices|gp|gps|team|authority|housing|homes|"
+    r"commissioner|college|crc|nps|marac|mappa|idva|aid|ministry|court|courts|prison|cafcass|"
+    r"csp|safeguarding|care|health|ambulance|dwp|ukvi|visas|immigration|group)\b",
+    re.I,
+)
+_GROUP_WORDS = re.compile(
+    r"^(?:single[- ]agency|multi[- ]agency|panel|overview|national|local|regional|partnership|"
+    r"wider|general|specific|individual|additional|learning|dhr)\b.*$|recommendations?$",
+    re.I,
+)
+_SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2, "action_plan": 3}
+# Where a mixed section turns from narrative to recommendations.
+_RECS_START = re.compile(
+    r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+recommendations|"
+    r"following\s+recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below)|"
+    r"^recommendations?\s*:?$",
+    re.I,
+)
+# A numbered paragraph that talks about the recommendations rather than making one.
+_PREAMBLE = re.compile(
+    r"^(?:the|these|this|all|each|our|its)?\s*(?:panel|review|recommendations?|following|section|chapter|report)\b.{0,200}?"
+    r"\b(?:following|below|set\s+out|as\s+follows|grouped|listed|are\s+made|makes?|numbered|ordered)\b",
+    re.I,
+)
+_DIRECTIVE = re.compile(
+    r"\b(?:should|must|shall|ensures?|to\s+(?:review|develop|ensure|consider|provide|audit|update|raise|"
+    r"establish|produce|deliver|share|promote|implement|introduce)|recommend(?:s|ed)?\s+that|consider(?:s)?\b|"
+    r"reviews?\s+(?:its|their|the)|develops?\s+|provides?\s+|undertakes?|is\s+requested|are\s+requested)",
+    re.I,
+)
+_LABEL_LINE = re.compile(
+    r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
+    r"agency|agencies|owner)\s*[:–—]",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _Item:
+    id: str | None
+    first: Line
+    parts: list[str] = field(default_factory=list)
+    agency: str | None = None
+    bottom: float = 0.0
+    page: int = 0
+    closed: bool = False
+
+
 def segment_sections(sections: list[Section], tables: list[Table]) -> list[Row]:
-    return []
+    """Rows of every section, merged so each recommendation appears once."""
+    per_section: list[list[Row]] = []
+    for section in sections:
+        section_tables = [t for t in tables if section.start_page <= t.page <= section.end_page]
+        per_section.append(segment_section(section, section_tables))
+    return merge_sections(sections, per_section)
+
+
+def segment_section(section: Section, tables: list[Table]) -> list[Row]:
+    """Rows of one section, from its rec tables first and its lines otherwise."""
+    rec_tables = table_parser.recommendation_tables(tables, section)
+    table_rows = table_parser.rows_from_tables(rec_tables, section)
+    boxes = [(t.page, t.bbox) for t in rec_tables]
+    lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    if section.kind == "conclusions":
+        lines = _after_recs_start(lines)
+    line_rows = segment_lines(lines, section)
+    if section.kind == "conclusions":
+        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text)]
+    rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
+    default = _section_agency(section)
+    return [
+        replace(r, order=n, agency_hint=r.agency_hint or default)
+        for n, r in enumerate(rows)
+    ]
+
+
+def _after_recs_start(lines: list[Line]) -> list[Line]:
+    """In "Conclusions and recommendations", keep what follows "the panel recommends:"."""
+    for i in range(len(lines) - 1, -1, -1):
+        if _RECS_START.search(lines[i].text.strip()):
+            rest = lines[i + 1 :]
+            # keep the announcing line when it is a numbered title its items hang from
+            mk = parse_marker(lines[i].text)
+            if mk is not None and mk.kind in ("decimal", "int") and rest:
+                return [lines[i], *rest]
+            return rest
+    return lines
+
+
+def _section_agency(section: Section) -> str | None:
+    """An agency chapter's name, for a "Recommendations" subsection inside it."""
+    if section.kind == "agency" and section.parent:
+        return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", section.parent).strip() or None
+    return None
+
+
+def _inside_any(line: Line, boxes: list[tuple[int, BBox]]) -> bool:
+    cx = (line.bbox[0] + line.bbox[2]) / 2
+    cy = (line.bbox[1] + line.bbox[3]) / 2
+    return any(p == line.page and b[0] - 2 <= cx <= b[2] + 2 and b[1] - 2 <= cy <= b[3] + 2 for p, b in boxes)
+
+
+# --------------------------------------------------------------------------- lines
+def segment_lines(lines: list[Line], section: Section) -> list[Row]:
+    """Rows from running text: numbered paragraphs, labels, bullets."""
+    if not lines:
+        return []
+    markers = [parse_marker(ln.text) for ln in lines]
+    body = body_size(lines)
+    groups = {i for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _is_group_title(ln, mk, body, markers, i)}
+    scheme = choose_scheme(lines, markers, groups)
+    items: list[_Item] = []
+    agency: str | None = None
+    prefix: str | None = None
+    current: _Item | None = None
+    item_x = _item_indent(lines, markers, scheme, groups)
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        text = line.text.strip()
+        if i in groups and mk is not None:
+            prefix = mk.id if mk.kind in ("decimal", "int") else prefix
+            title = mk.rest
+            agency = title if _looks_like_agency(title) else (None if _GROUP_WORDS.search(title) else agency)
+            current = None
+            continue
+        starts = mk is not None and _family(mk.kind) == scheme and (item_x is None or line.x0 <= item_x + 12)
+        if starts and mk is not None:
+            rid = _compose_id(mk, prefix)
+            current = _Item(id=rid, first=line, agency=agency, bottom=line.bottom, page=line.page)
+            if mk.rest:
+                current.parts.append(mk.rest)
+            items.append(current)
+            continue
+        if _LABEL_LINE.match(text) and current is not None:
+            current.parts.append(text)  # "Addressed to: …" belongs to the item above
+            current.bottom, current.page = line.bottom, line.page
+            continue
+        if _is_subheading(line, mk, body, lines, i):
+            if _looks_like_agency(text):
+                agency, current = text.rstrip(":"), None
+            elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
+                agency, current = None, None
+            elif current is not None and scheme != "label":
+                current.closed = True
+            continue
+        if current is None or current.closed:
+            continue
+        if _ends_item(current, line, item_x, scheme):
+            current.closed = True
+            continue
+        part = text
+        if mk is not None and mk.kind == "bullet":
+            part = mk.rest
+        elif mk is None:
+            _, part = strip_bullet(text)
+        current.parts.append(part)
+        current.bottom, current.page = line.bottom, line.page
+    rows = [_to_row(item, section) for item in items if join_lines(item.parts)]
+    return [r for r in rows if not _is_preamble(r.text)]
+
+
+def _is_preamble(text: str) -> bool:
+    """"The recommendations below are grouped by agency." is not a recommendation."""
+    if len(text.split()) > 60 or re.search(r"\b(?:should|must|ensure)\b", text, re.I):
+        return False
+    return bool(_PREAMBLE.search(text)) or bool(_RECS_START.search(text))
+
+
+def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[int]) -> str | None:
+    """The marker kind that numbers the recommendations in these lines.
+
+    The outermost (left-most) scheme wins; among schemes at the same indentation the
+    more specific one (labels, R-numbers, decimals) beats plain integers, letters and
+    bullets, which more often mark sub-points.
+    """
+    found: dict[str, list[float]] = {}
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        if mk is None or i in groups:
+            continue
+        if mk.kind == "label" and not mk.rest and i + 1 < len(lines) and parse_marker(lines[i + 1].text) is not None:
+            continue
+        found.setdefault(_family(mk.kind), []).append(line.x0)
+    if not found:
+        return None
+    counts = {k: len(v) for k, v in found.items()}
+    # Letters/bullets only number recommendations when nothing else does.
+    primary = {k: v for k, v in counts.items() if k not in ("letter", "bullet")}
+    if not primary:
+        return "letter" if counts.get("letter", 0) >= counts.get("bullet", 0) else "bullet"
+    min_x = {k: min(found[k]) for k in primary}
+    left = min(min_x.values())
+    outer = [k for k in primary if min_x[k] <= left + 15]
+    return min(outer, key=lambda k: (_ITEM_PRIORITY.index(k), -counts[k]))
+
+
+def _item_indent(lines: list[Line], markers: list[Marker | None], scheme: str | None, groups: set[int]) -> float | None:
+    xs = [ln.x0 for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _family(mk.kind) == scheme and i not in groups]
+    if not xs:
+        return None
+    return Counter(round(x) for x in xs).most_common(1)[0][0]
+
+
+def _compose_id(mk: Marker, prefix: str | None) -> str | None:
+    if mk.kind == "letter" and prefix:
+        letter = mk.id.strip("().") if mk.id else ""
+        return f"{prefix} {letter}"
+    if mk.kind == "letter" and mk.id:
+        return mk.id.strip(".)").strip("(")
+    return mk.id
+
+
+def _is_group_title(line: Line, mk: Marker, body: float, markers: list[Marker | None], i: int) -> bool:
+    """A numbered line that titles a group ("9.1 Single agency recommendations")."""
+    if mk.kind not in ("decimal", "int", "r", "label") or not mk.rest:
+        return False
+    rest = mk.rest.strip()
+    if rest.endswith((".", ";", ",")) or len(rest.split()) > 10:
+        return False
+    styled = line.bold or line.size >= body + 0.9
+    if _GROUP_WORDS.search(rest) and (styled or mk.kind in ("decimal", "int")):
+        return True
+    if not styled:
+        return False
+    # A styled title followed by deeper-numbered or lettered items.
+    nxt = next((m for m in markers[i + 1 : i + 4] if m is not None), None)
+    if nxt is None:
+        return _looks_like_agency(rest)
+    if nxt.kind == "letter":
+        return True
+    if nxt.kind == mk.kind == "decimal" and nxt.depth > mk.depth:
+        return True
+    return _looks_like_agency(rest)
+
+
+def _is_subheading(line: Line, mk: Marker | None, body: float, lines: list[Line], i: int) -> bool:
+    if mk is not None and mk.kind != "bullet":
+        return False
+    text = line.text.strip()
+    if len(text.split()) > 12 or text.endswith((".", ",", ";")) or not text[:1].isupper():
+        return False
+    styled = line.bold or line.size >= body + 0.9 or line.italic and line.bold
+    if styled:
+        return True
+    # A plain short agency line standing alone between items.
+    prev = lines[i - 1] if i else None
+    gap = prev is None or prev.page != line.page or line.top - prev.bottom > line.size * 0.8
+    return gap and _looks_like_agency(text) and len(text.split()) <= 8 and text.endswith(":") is False
+
+
+def _looks_like_agency(text: str) -> bool:
+    t = text.strip().rstrip(":")
+    if not t or len(t.split()) > 12 or t.endswith("."):
+        return False
+    if re.search(r"recommendation", t, re.I):
+        return False
+    return bool(_AGENCY_HINT.search(t)) or (t.isupper() and 2 <= len(t) <= 8)
+
+
+def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None) -> bool:
+    """True when an unnumbered paragraph after an item is narrative, not its continuation."""
+    if scheme in ("label", "bullet", None) or item_x is None or not item.parts:
+        return False
+    new_paragraph = line.page != item.page or line.top - item.bottom > line.size * 0.9
+    if not new_paragraph:
+        return False
+    text_indent = item.first.x0
+    last = item.parts[-1].rstrip()
+    complete = last.endswith((".", ";", ":", ")")) or not last
+    return complete and line.x0 < text_indent - 3 and line.x0 <= item_x + 1 and _hanging(item)
+
+
+def _hanging(item: _Item) -> bool:
+    # Hanging-indent layouts put continuation lines right of the number; we only know
+    # the first line, so treat numbered items as hanging when their text starts well
+    # right of the marker (the merged line keeps the marker's x0).
+    return True
+
+
+def _to_row(item: _Item, section: Section) -> Row:
+    text = join_lines(item.parts)
+    text = re.sub(r"^[:.\-–—)\s]+", "", text)
+    return Row(
+        id=item.id,
+        text=text,
+        page=item.first.page,
+        bbox=item.first.bbox,
+        section=section.heading,
+        section_kind=section.kind,
+        agency_hint=item.agency,
+    )
+
+
+# --------------------------------------------------------------------------- merging
+def _norm(text: str) -> str:
+    text = re.sub(r"[‘’'“”\"]", "", text.lower())
+    return squash(re.sub(r"[^\w\s]", " ", text))
+
+
+def merge_sections(sections: list[Section], per_section: list[list[Row]]) -> list[Row]:
+    """Keep each recommendation once, preferring main-body rows over summary copies.
+
+    Rows of the most authoritative kind present (main/agency, else executive summary,
+    else action plan) are kept; copies found in the other sections only lend an
+    addressee the kept row lacks.
+    """
+    if not per_section:
+        return []
+    ranked = sorted(
+        ((_SECTION_PRIORITY.get(s.kind, 0), i) for i, s in enumerate(sections) if per_section[i]),
+    )
+    if not ranked:
+        return []
+    best = ranked[0][0]
+    unique: list[Row] = []
+    others: list[Row] = []
+    for priority, i in sorted(ranked, key=lambda t: t[1]):
+        if priority != best:
+            others.extend(per_section[i])
+            continue
+        # Within one section every row stands (agencies may share a wording); a later
+        # section of the same rank that repeats a row adds nothing.
+        earlier = list(unique)
+        unique.extend(row for row in per_section[i] if not _repeats(row, earlier))
+    if others:
+        unique = [_borrow_addressee(row, others) for row in unique]
+    return unique
+
+
+def _repeats(row: Row, earlier: list[Row]) -> bool:
+    key = _norm(row.text)
+    for other in earlier:
+        if row.agency_hint and other.agency_hint and row.agency_hint != other.agency_hint:
+            continue
+        if fuzz.ratio(key, _norm(other.text)) >= 95:
+            return True
+    return False
+
+
+def _borrow_addressee(row: Row, others: list[Row]) -> Row:
+    if row.agency_hint:
+        return row
+    key = _norm(row.text)
+    best = max(others, key=lambda o: fuzz.token_set_ratio(key, _norm(o.text)))
+    if best.agency_hint and fuzz.token_set_ratio(key, _norm(best.text)) >= 90:
+        return replace(row, agency_hint=best.agency_hint)
+    return row

@@ -96,8 +96,8 @@ def write_parquet(reports: Sequence[Report], out: str | Path | IO[bytes]) -> Non
 def write_xlsx(reports: Sequence[Report], out: str | Path | IO[bytes]) -> None:
     frame = _dataframe(reports)
     for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(guard_formula)
+        # pandas 3 stores text as "str", not object: test values, not dtypes
+        frame[column] = frame[column].map(guard_formula).astype(object)
     frame.to_excel(out, index=False, sheet_name="recommendations")
 
 

@@ -1,0 +1,152 @@
+"""Recommendation tables → rows (used by the segment stage).
+
+Handles the shapes seen in real reviews: ``No. | Recommendation | Addressed to``, the
+Home Office action-plan table (``Recommendation | Scope | Action to take | Lead agency |
+…``), theme rows spanning the table, an agency cell merged down several rows, rows that
+break across a page (the continuation arrives as a header-less table on the next page
+whose first row has no number), and header rows repeated on every page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._text import join_lines, strip_bullet
+from .models import Row, Section, Table, TableCell
+from .numbering import parse_marker
+
+_ID_HEADER = re.compile(r"^(?:no\.?|number|ref\.?|reference|#|item|rec(?:ommendation)?\.?\s*(?:no\.?|number|ref\.?|#)|id)$", re.I)
+_TEXT_HEADER = re.compile(r"recommendation", re.I)
+_AGENCY_HEADER = re.compile(
+    r"addressed\s+to|lead\s+agenc|lead\s+organisation|agenc(?:y|ies)|organisation|responsib|owner|^lead$|^who$|^by\s+whom",
+    re.I,
+)
+_OTHER_HEADER = re.compile(
+    r"scope|action|milestone|target|date|completion|outcome|evidence|progress|status|rag|theme|timescale|priority|finding|issue",
+    re.I,
+)
+_THEME_ROW = re.compile(r"^(?:theme|priority|area|section|part)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which column holds the id, the recommendation text and the addressee."""
+
+    id: int | None
+    text: int
+    agency: int | None
+    width: int
+
+
+def _cell_text(cell: TableCell | None) -> str:
+    if cell is None:
+        return ""
+    parts = [strip_bullet(p)[1] for p in cell.text.splitlines()]
+    return join_lines(parts)
+
+
+def header_columns(row: tuple[TableCell | None, ...]) -> Columns | None:
+    """Column roles if ``row`` is a recommendations header row, else None."""
+    texts = [_cell_text(c).strip(" :") for c in row]
+    text_col = id_col = agency_col = None
+    for n, t in enumerate(texts):
+        if not t or len(t) > 60:
+            continue
+        if _ID_HEADER.match(t) and id_col is None:
+            id_col = n
+        elif _TEXT_HEADER.search(t) and text_col is None and not _AGENCY_HEADER.search(t):
+            text_col = n
+        elif _AGENCY_HEADER.search(t) and agency_col is None:
+            agency_col = n
+    others = sum(bool(_OTHER_HEADER.search(t)) for t in texts if t)
+    if text_col is None or (agency_col is None and id_col is None and others == 0):
+        return None
+    return Columns(id=id_col, text=text_col, agency=agency_col, width=len(row))
+
+
+def recommendation_tables(tables: list[Table], section: Section) -> list[Table]:
+    """The tables of a section that hold recommendations (with header or continuing one)."""
+    chosen: list[Table] = []
+    last_width: int | None = None
+    for table in sorted(tables, key=lambda t: (t.page, t.bbox[1])):
+        if not _within_section(table, section):
+            continue
+        if any(header_columns(r) for r in table.rows[:3]):
+            chosen.append(table)
+            last_width = len(table.rows[0]) if table.rows else None
+        elif last_width is not None and table.rows and len(table.rows[0]) == last_width and table.page == chosen[-1].page + 1:
+            chosen.append(table)
+    return chosen
+
+
+def _within_section(table: Table, section: Section) -> bool:
+    if not section.lines:
+        return False
+    first, last = section.lines[0], section.lines[-1]
+    if table.page == first.page and table.bbox[3] < first.top - 2:
+        return False
+    if table.page == last.page and table.bbox[1] > last.bottom + 2:
+        return False
+    return section.start_page <= table.page <= section.end_page
+
+
+def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
+    """One Row per recommendation across the given (consecutive) tables."""
+    rows: list[Row] = []
+    columns: Columns | None = None
+    agency: str | None = None
+    for t_index, table in enumerate(tables):
+        for r_index, row in enumerate(table.rows):
+            header = header_columns(row)
+            if header is not None:
+                columns = header
+                continue
+            if columns is None or len(row) != columns.width:
+                continue
+            cells = [_cell_text(c) for c in row]
+            filled = [c for c in cells if c]
+            if not filled:
+                continue
+            if len(filled) == 1 and (row[columns.text] is None or _THEME_ROW.match(filled[0])):
+                continue  # a theme row spanning the table
+            text = cells[columns.text]
+            rid = cells[columns.id] if columns.id is not None else None
+            if columns.agency is not None:
+                if row[columns.agency] is not None and cells[columns.agency]:
+                    agency = cells[columns.agency]
+                elif row[columns.agency] is not None and not cells[columns.agency] and rid:
+                    agency = None
+            continuation = (
+                rows and r_index == 0 and t_index > 0
+                and (not rid if columns.id is not None else text[:1].islower())
+            )
+            if continuation and text:
+                prev = rows[-1]
+                rows[-1] = _replace_text(prev, join_lines([prev.text, text]))
+                continue
+            if row[columns.text] is None or not text:
+                continue  # an action row under a recommendation merged down
+            if columns.id is None:
+                marker = parse_marker(text)
+                if marker is not None and marker.kind not in ("bullet", "letter") and marker.rest:
+                    rid, text = marker.id, marker.rest
+            cell = row[columns.text]
+            rows.append(
+                Row(
+                    id=(rid or None),
+                    text=text,
+                    page=table.page,
+                    bbox=cell.bbox if cell else table.bbox,
+                    section=section.heading,
+                    section_kind=section.kind,
+                    agency_hint=(cells[columns.agency] or agency) if columns.agency is not None else None,
+                )
+            )
+    return rows
+
+
+def _replace_text(row: Row, text: str) -> Row:
+    from dataclasses import replace
+
+    return replace(row, text=text)

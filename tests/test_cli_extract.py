@@ -1,0 +1,96 @@
+"""CLI: extract, errors as one line, exit codes, --version, python -m extractor."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from pdfbuilder import build_pdf, filler
+from typer.testing import CliRunner
+
+from extractor import __version__
+from extractor.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def report_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "review.pdf"
+    path.write_bytes(
+        build_pdf([
+            ("h1", "1. Introduction"), ("p", filler(8)),
+            ("h1", "2. Recommendations"),
+            ("item", "2.1", "Northshire Police should review its guidance on stalking."),
+            ("item", "2.2", "The Home Office should consider issuing statutory guidance."),
+            ("h1", "3. Glossary"),
+        ])
+    )
+    return path
+
+
+def test_extract_md(report_pdf):
+    result = runner.invoke(app, ["extract", str(report_pdf), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "| # | Recommendation | Addressed to |"
+    assert lines[2].startswith("| 2.1 | Northshire Police should review")
+
+
+def test_extract_json_to_file(report_pdf, tmp_path):
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["extract", str(report_pdf), "-o", str(out)])
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert [r["id"] for r in data[0]["recommendations"]] == ["2.1", "2.2"]
+    assert data[0]["recommendations"][0]["page"] == 1
+
+
+def test_extract_csv_stdout(report_pdf):
+    result = runner.invoke(app, ["extract", str(report_pdf), "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("file,sha256,title")
+
+
+def test_text_file_fails_with_one_line(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Just some meeting notes.\n" * 3)
+    result = runner.invoke(app, ["extract", str(notes), "--format", "json"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {notes}: not a PDF: it is a text file (no %PDF- header)"
+    assert json.loads(result.stdout)[0]["error"]["kind"] == "not_a_pdf"
+
+
+def test_truncated_pdf_fails_and_others_still_written(report_pdf, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    data = report_pdf.read_bytes()
+    broken.write_bytes(data[: len(data) // 2])
+    result = runner.invoke(app, ["extract", str(broken), str(report_pdf), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(broken) in result.stderr and "Traceback" not in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["error"]["kind"] == "corrupt"
+    assert len(rows[1]["recommendations"]) == 2
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert runner.invoke(app, ["extract"]).exit_code == 2
+    assert runner.invoke(app, ["extract", str(tmp_path)]).exit_code == 2  # no PDFs found
+    assert runner.invoke(app, ["extract", "x.pdf", "--format", "docx"]).exit_code == 2
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.stdout.strip() == f"dhr-extract {__version__}"
+
+
+def test_python_dash_m(tmp_path):
+    notes = tmp_path / "n.pdf"
+    notes.write_text("<html><body>Not found</body></html>")
+    proc = subprocess.run([sys.executable, "-m", "extractor", "extract", str(notes)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: {notes}: not a PDF: it is an HTML page (an error page saved as .pdf?)"
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,93 @@
+"""Stage 1, load: good PDFs become lines with style; bad inputs get a named error."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+from pdfbuilder import build_pdf
+
+from extractor import errors
+from extractor.load import load_document, sniff
+from extractor.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes() -> bytes:
+    return build_pdf([("h1", "1. Introduction"), ("p", "The review was commissioned by the partnership. " * 20)])
+
+
+def test_load_document_lines_carry_style_and_page(pdf_bytes):
+    doc = load_document(pdf_bytes, name="x.pdf")
+    assert doc.page_count == 1
+    heading = next(ln for ln in doc.lines() if ln.text == "1. Introduction")
+    assert heading.bold and heading.size == 16.0 and heading.page == 1
+    body = next(ln for ln in doc.lines() if ln.text.startswith("The review"))
+    assert not body.bold and body.size == 10.5
+    assert len(doc.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    "data,kind,needle",
+    [
+        (b"Meeting notes\nnothing to see\n" * 5, "not_a_pdf", "text file"),
+        (b"<!DOCTYPE html><html><body>404 Not Found</body></html>", "not_a_pdf", "HTML page"),
+        (b"", "empty", "0 bytes"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "not_a_pdf", "image"),
+    ],
+)
+def test_sniff_names_what_the_bytes_are(data, kind, needle):
+    with pytest.raises(errors.InputError) as info:
+        load_document(data, name="bad.pdf")
+    assert info.value.kind == kind
+    assert needle in str(info.value)
+    assert str(info.value).startswith("bad.pdf: ")
+
+
+def test_truncated_pdf_is_corrupt(pdf_bytes):
+    with pytest.raises(errors.CorruptPDF, match="truncated|corrupt"):
+        load_document(pdf_bytes[: len(pdf_bytes) // 2], name="half.pdf")
+
+
+def test_encrypted_pdf_needs_password(pdf_bytes):
+    doc = pymupdf.open(stream=pdf_bytes, filetype="pdf")
+    locked = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+    with pytest.raises(errors.EncryptedPDF):
+        load_document(locked, name="locked.pdf")
+
+
+def test_empty_user_password_opens(pdf_bytes):
+    doc = pymupdf.open(stream=pdf_bytes, filetype="pdf")
+    locked = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="", owner_pw="owner")
+    assert load_document(locked, name="perm.pdf").page_count == 1
+
+
+def test_image_only_pdf_has_no_text_layer():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 60), False)
+    pix.clear_with(200)
+    page.insert_image(page.rect, pixmap=pix)
+    with pytest.raises(errors.NoTextLayer):
+        load_document(doc.tobytes(), name="scan.pdf", settings=Settings(ocr="never"))
+
+
+def test_missing_and_too_large(tmp_path, pdf_bytes):
+    with pytest.raises(errors.FileMissing):
+        load_document(tmp_path / "nope.pdf", name="nope.pdf")
+    path = tmp_path / "big.pdf"
+    path.write_bytes(pdf_bytes)
+    with pytest.raises(errors.TooLarge):
+        load_document(path, name="big.pdf", settings=Settings(max_bytes=100))
+
+
+def test_sniff_accepts_pdf_header_after_junk():
+    sniff(b"\n\n%PDF-1.7\n...", "x.pdf")
+
+
+def test_footnote_superscripts_are_dropped():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_htmlbox(pymupdf.Rect(50, 50, 500, 200), "<p>Agencies should share records.<sup>12</sup> More text follows here.</p>")
+    loaded = load_document(doc.tobytes(), name="fn.pdf")
+    text = " ".join(ln.text for ln in loaded.lines())
+    assert "12" not in text and "Agencies should share records." in text
