@@ -68,8 +68,13 @@ def test_cli_dask_executor_with_real_extractor(tmp_path: Path, cluster) -> None:
         "--scheduler", cluster.scheduler_address, "--timeout", "60",
     ])
     assert result.exit_code == 0, result.output
+    with BatchStore(tmp_path / "local.sqlite") as local_store:
+        run_batch([folder], store=local_store, executor=LocalExecutor(2))
+        expected = _snapshot(local_store)
     with BatchStore(store) as opened:
         assert [r["done"] for r in opened.runs()] == [3]
+        assert _snapshot(opened) == expected
+    assert sum(len(v[4]) for v in expected.values()) == 3 + 4 + 5  # real rows, not just empty reports
 
 
 def test_dask_task_time_limit(tmp_path: Path) -> None:

@@ -133,6 +133,12 @@ def test_real_extractor_runs_in_workers(tmp_path: Path, corpus: Path) -> None:
     assert [(Path(f.path).name, f.error_kind) for f in failed] == [("empty.pdf", "empty")]
     good = next(v for v in view if v.status == "done")
     assert good.report.pages == 3 and good.report.extractor_version
+    # The real extractor reads the fixtures' numbered recommendations, one copy each.
+    assert summary.rows == sum(3 + n % 3 for n in range(4))
+    for item in view:
+        if item.status == "done":
+            n = int(Path(item.path).stem.split("-")[1])
+            assert [r.id for r in item.report.recommendations] == [f"9.{k}" for k in range(1, 4 + n % 3)]
     assert 0 < summary.peak_rss_mb < 1000
     assert json.loads(json.dumps(good.report.to_dict()))["file"].startswith("report-")
 

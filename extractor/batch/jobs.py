@@ -42,7 +42,8 @@ class Outcome:
     """The result of one job: the report as a dict (the output contract) plus costs.
 
     ``peak_rss_mb`` is the worker process's peak resident memory so far (VmHWM), so the
-    maximum over a run is the peak per worker.
+    maximum over a run is the peak per worker. ``cpu_seconds`` is the worker's CPU time
+    on this document (unlike ``seconds``, not inflated by other load on the machine).
     """
 
     path: str
@@ -50,6 +51,7 @@ class Outcome:
     seconds: float
     peak_rss_mb: float | None = None
     worker: str = ""
+    cpu_seconds: float | None = None
 
     @property
     def error_kind(self) -> str | None:
@@ -63,6 +65,7 @@ DocumentFn = Callable[[Job, Settings, Any], Outcome]
 def process_document(job: Job, settings: Settings, registry: Any) -> Outcome:
     """Extract one PDF; never raises for bad input (the report carries the error)."""
     started = time.perf_counter()
+    cpu_started = time.process_time()
     try:
         report = extract(job.path, settings=settings, metadata=job.metadata, registry=registry)
     except MemoryError:
@@ -75,6 +78,7 @@ def process_document(job: Job, settings: Settings, registry: Any) -> Outcome:
         report=report.to_dict(),
         seconds=time.perf_counter() - started,
         peak_rss_mb=peak_rss_mb(),
+        cpu_seconds=time.process_time() - cpu_started,
     )
 
 
