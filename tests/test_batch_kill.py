@@ -91,3 +91,30 @@ def test_sigkill_mid_run_then_rerun_keeps_one_copy_of_everything(tmp_path: Path)
     _assert_whole(store_path)
     with sqlite3.connect(store_path) as db:  # nothing extracted twice across the two runs
         assert db.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == DOCS
+
+
+def test_ctrl_c_marks_the_run_interrupted_and_keeps_finished_documents(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    make_corpus(folder, 8)
+    store_path = tmp_path / "s.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, str(HELPERS), str(store_path), str(folder), "0.3"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _done(store_path) < 1:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole group
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    with BatchStore(store_path) as store:
+        runs = store.runs()
+        stored = len(store.row_counts())
+    assert runs[0]["status"] == "interrupted"
+    assert 1 <= stored < 8 and runs[0]["done"] == stored
+    _assert_whole(store_path)

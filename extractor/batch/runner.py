@@ -91,12 +91,13 @@ def run_batch(
         observer.planned(len(jobs), summary.skipped)
         hashes = {job.path: job.sha256 for job in jobs}
         for outcome in executor.run(jobs, settings, registry):
+            if outcome.report.get("sha256") is None:  # failed before the worker hashed it
+                outcome.report["sha256"] = hashes.get(outcome.path)
             report = Report.from_dict(outcome.report)
-            if report.sha256 is None:  # failures happen before the worker hashed the file
-                report.sha256 = hashes.get(outcome.path)
             store.save_document(
                 summary.run_id, outcome.path, report, sha256=hashes.get(outcome.path),
-                registry_version=reg_version, seconds=outcome.seconds, peak_rss_mb=outcome.peak_rss_mb,
+                registry_version=reg_version, seconds=outcome.seconds,
+                peak_rss_mb=outcome.peak_rss_mb, report_json=outcome.report,
             )
             _count(summary, report, outcome)
             summary.seconds = time.perf_counter() - started

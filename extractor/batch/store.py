@@ -228,8 +228,14 @@ class BatchStore:
         )
 
     def save_document(self, run_id: int, path: str, report: Report, *, sha256: str | None,
-                      registry_version: str, seconds: float, peak_rss_mb: float | None) -> None:
-        """Write one document's report, rows and error in a single transaction."""
+                      registry_version: str, seconds: float, peak_rss_mb: float | None,
+                      report_json: dict[str, Any] | None = None) -> None:
+        """Write one document's report, rows and error in a single transaction.
+
+        ``report_json`` is the report exactly as the worker produced it (stored verbatim,
+        so fields this version of ``Report.from_dict`` does not know survive); it
+        defaults to ``report.to_dict()``.
+        """
         status = "failed" if report.error else "done"
         kind = report.error.get("kind") if report.error else None
         now = time.time()
@@ -245,7 +251,8 @@ class BatchStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (path, run_id, report.file, sha256 or report.sha256, report.pages,
                  report.extractor_version, registry_version, status, kind, seconds, peak_rss_mb,
-                 now, json.dumps(report.to_dict(), ensure_ascii=False)),
+                 now, json.dumps(report_json if report_json is not None else report.to_dict(),
+                                 ensure_ascii=False)),
             )
             db.executemany(
                 "INSERT INTO recommendations (path, run_id, seq, rec_id, text, addressed_to,"
