@@ -72,12 +72,12 @@ def join_lines(parts: list[str]) -> str:
         if not out:
             out = part
             continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and part[:1].islower():
-            left = re.split(r"[\s/(]", out[:-1])[-1].lower()
-            if left in _COMPOUND_PREFIXES or left.isupper():
-                out = out + part
+        if out.endswith("-") and len(out) > 1 and not out[-2].isspace():
+            left = re.split(r"[\s/(]", out[:-1])[-1]
+            if out[-2].isalpha() and part[:1].islower() and left.lower() not in _COMPOUND_PREFIXES and not left.isupper():
+                out = out[:-1] + part  # "organis-" + "ation": a word broken by hyphenation
             else:
-                out = out[:-1] + part
+                out = out + part  # "multi-" + "agency", "0-" + "19": a real hyphen
         elif out.endswith(("/", "–", "—")) and not out.endswith((" –", " —")):
             out = out + part
         else:

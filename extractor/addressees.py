@@ -39,6 +39,14 @@ _LOWER_AGENCY_NOUNS = {
     "practices", "practice", "services", "service", "teams", "team", "partners", "providers",
     "commissioners", "agencies", "organisations", "trust", "council", "police", "partnership",
 }
+_DIRECTIVE_VERBS = {
+    "should", "must", "shall", "will", "to", "ensure", "ensures", "review", "reviews", "publish",
+    "publishes", "develop", "develops", "share", "shares", "consider", "considers", "agree", "agrees",
+    "provide", "provides", "work", "works", "take", "takes", "undertake", "undertakes", "audit", "audits",
+    "establish", "establishes", "promote", "promotes", "update", "updates", "commission", "commissions",
+    "implement", "implements", "introduce", "introduces", "raise", "raises", "seek", "seeks",
+    "continue", "continues", "are", "is", "request", "requests",
+}
 _TOKEN = re.compile(r"\([A-Za-z&]{2,12}\)|[\w’'&./-]+|,")
 _GENERIC = re.compile(r"^(?:all|partner|relevant|the|other)?\s*(?:partner\s+)?(?:agencies|organisations|partners)$", re.I)
 _NOT_SUBJECT = re.compile(
@@ -62,7 +70,7 @@ def attach_addressee(row: Row) -> Row:
     m = _LABEL.search(text)
     if m and (_plausible_agency(m.group("who")) or _EXPLICIT.search(text[m.start():m.end()])):
         # An explicit label is the report's own statement: nothing overrides it.
-        return replace(row, text=text[: m.start()].rstrip(" ;,–—-").strip(), agency_hint=_tidy(m.group("who")))
+        return replace(row, text=text[: m.start()].rstrip(" –—-").strip(), agency_hint=_tidy(m.group("who")))
     b = _BRACKET.search(text)
     if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
         # "… (Greater Manchester Police)": the bracket only states the addressee
@@ -109,9 +117,15 @@ def subject_of(text: str) -> str | None:
     if not taken or i >= len(tokens) or not (tokens[i][:1].islower() or tokens[i] == ","):
         return None
     who = " ".join(taken).replace(" ,", ",")
-    if _NOT_SUBJECT.match(who) or not _plausible_agency(who):
+    if _GENERIC.match(who):
+        return who  # "All agencies to ensure …"
+    if _NOT_SUBJECT.match(who):
         return None
-    return who
+    # "Safer Cornwall publish …", "Next Link to review …": an unknown name counts when
+    # a directive verb follows it.
+    if _plausible_agency(who) or (tokens[i].lower() in _DIRECTIVE_VERBS and len(taken) <= 6):
+        return who
+    return None
 
 
 def _plausible_agency(who: str) -> bool:

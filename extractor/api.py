@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import addressees, clean, load, locate, metadata, normalise, segment
+from . import tables as table_parser
 from ._version import __version__
 from .errors import ExtractorError
 from .models import Document, Metadata, Recommendation, Report, Row, Section
@@ -75,7 +76,7 @@ def debug_extract(
     trace.document = document
     trace.cleaned = cleaned = clean.clean_document(document)
     trace.sections = sections = locate.locate_sections(cleaned)
-    tables = load.read_tables(source, _table_pages(sections)) if sections else []
+    tables = load.read_tables(source, table_parser.likely_table_pages(sections)) if sections else []
     rows = segment.segment_sections(sections, tables)
     rows = addressees.attach_addressees(rows)
     trace.rows = rows
@@ -130,13 +131,6 @@ def iter_pdf_paths(inputs: Iterable[str | Path]) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- helpers
-def _table_pages(sections: list[Section]) -> list[int]:
-    pages: set[int] = set()
-    for section in sections:
-        pages.update(range(section.start_page, section.end_page + 1))
-    return sorted(pages)
-
-
 def _safe_metadata(document: Document) -> Metadata:
     try:
         return metadata.extract_metadata(document)

@@ -62,6 +62,8 @@ def clean_document(document: Document) -> Document:
             text = clean_chars(line.text).strip()
             if not text:
                 continue
-            kept.append(line if text == line.text else replace(line, text=text))
+            if text != line.text:  # direct construction: dataclasses.replace is slow here
+                line = Line(text, line.page, line.bbox, line.size, line.bold, line.italic, line.font, line.block)
+            kept.append(line)
         pages.append(replace(page, lines=tuple(kept)))
     return replace(document, pages=tuple(pages))

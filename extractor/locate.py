@@ -56,6 +56,11 @@ _BACK_MATTER = re.compile(
     r"next\s+steps|implementation|monitoring|action\s+plan)",
     re.I,
 )
+_STRONG_BACK_MATTER = re.compile(
+    rf"^(?:{_NUM_PREFIX})?(?:appendix|appendices|annex|glossary|references|bibliography|terms\s+of\s+reference|"
+    r"abbreviations|acronyms|signed|signature|distribution|document\s+control|version\s+control)",
+    re.I,
+)
 _SUBSECTION_OK = re.compile(
     r"recommendations?|^(?:national|local|regional|panel|multi[- ]agency|single[- ]agency|"
     r"partnership|overview|wider|general|specific)\b",
@@ -74,10 +79,11 @@ _FLAT_ENTRY = re.compile(r"\b[A-Z][a-z]+(?:\s+\w+){0,6}\s\d{1,3}\b")
 _NUMBER = re.compile(r"^(?:(?:chapter|section|part)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\b", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Style:
     body_size: float
     heading_sizes: tuple[float, ...]
+    memo: dict[int, bool] | None = None  # id(line) → is_heading_like, filled once per run
 
 
 def body_size(lines: list[Line]) -> float:
@@ -117,6 +123,15 @@ def heading_number(text: str) -> tuple[int, ...] | None:
 
 def is_heading_like(line: Line, style: _Style) -> bool:
     """A short line set apart by weight, size or capitals (a candidate heading)."""
+    if style.memo is not None:
+        known = style.memo.get(id(line))
+        if known is None:
+            known = style.memo[id(line)] = _heading_like(line, style)
+        return known
+    return _heading_like(line, style)
+
+
+def _heading_like(line: Line, style: _Style) -> bool:
     text = line.text.strip()
     if not text or len(text) > 110 or text.endswith((",", ";")):
         return False
@@ -144,7 +159,7 @@ def locate_sections(document: Document) -> list[Section]:
     lines = document.lines()
     if not lines:
         return []
-    style = _Style(body_size(lines), ())
+    style = _Style(body_size(lines), (), {})
     skip_pages = toc_pages(document)
     sections: list[Section] = []
     covered_until = -1
@@ -228,7 +243,10 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
             if not (number and own and len(own) <= len(number) and own[0] != number[0]):
                 continue
         if _BACK_MATTER.match(text) and not REC_HEADING.match(text):
-            return j
+            # appendices and glossaries always end it; "Conclusions" or "Lessons
+            # learned" only at the section's own level (they may be its subsections)
+            if _STRONG_BACK_MATTER.match(text) or _outranks_or_equals(line, heading):
+                return j
         own = heading_number(text)
         if number and own:
             if len(own) <= len(number) and own[: len(number)] != number[: len(own)] and _looks_like_title(text):

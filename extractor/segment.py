@@ -48,7 +48,7 @@ _SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2
 # Where a mixed section turns from narrative to recommendations.
 _RECS_START = re.compile(
     r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+recommendations|"
-    r"following\s+recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below)|"
+    r"following\s+recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below|follow)|"
     r"^recommendations?\s*:?$",
     re.I,
 )
@@ -97,11 +97,13 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     table_rows = table_parser.rows_from_tables(rec_tables, section)
     boxes = [(t.page, t.bbox) for t in rec_tables]
     lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    announced = True
     if section.kind == "conclusions":
-        lines = _after_recs_start(lines)
+        lines, announced = _after_recs_start(lines)
     line_rows = segment_lines(lines, section)
-    if section.kind == "conclusions":
-        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text)]
+    if not announced:
+        # no "the panel recommends:" to cut at: keep only items phrased as directives
+        line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
     return [
@@ -110,17 +112,25 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     ]
 
 
-def _after_recs_start(lines: list[Line]) -> list[Line]:
-    """In "Conclusions and recommendations", keep what follows "the panel recommends:"."""
+def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:
+    """In "Conclusions and recommendations", keep what follows "the panel recommends:".
+
+    The last such announcement wins (narrative may quote earlier ones); a bare
+    "Recommendation" label is an item, not an announcement, so it is kept.
+    """
     for i in range(len(lines) - 1, -1, -1):
-        if _RECS_START.search(lines[i].text.strip()):
-            rest = lines[i + 1 :]
-            # keep the announcing line when it is a numbered title its items hang from
-            mk = parse_marker(lines[i].text)
-            if mk is not None and mk.kind in ("decimal", "int") and rest:
-                return [lines[i], *rest]
-            return rest
-    return lines
+        text = lines[i].text.strip()
+        if parse_marker(text) is not None and parse_marker(text).kind == "label":  # type: ignore[union-attr]
+            continue
+        nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        joined = f"{text} {nxt}" if len(nxt.split()) <= 3 else text
+        if _RECS_START.search(text) or _RECS_START.search(joined):
+            start = i + 1 if _RECS_START.search(text) else i + 2
+            mk = parse_marker(text)
+            if mk is not None and mk.kind in ("decimal", "int"):
+                return [lines[i], *lines[start:]], True  # a numbered title its items hang from
+            return lines[start:], True
+    return lines, False
 
 
 def _section_agency(section: Section) -> str | None:

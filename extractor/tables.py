@@ -65,6 +65,28 @@ def header_columns(row: tuple[TableCell | None, ...]) -> Columns | None:
     return Columns(id=id_col, text=text_col, agency=agency_col, width=len(row))
 
 
+def likely_table_pages(sections: list[Section]) -> list[int]:
+    """Pages of the sections where text sits side by side in rows, as in a table.
+
+    Table detection needs the page's drawings, which cost as much as its text; pages of
+    plain paragraphs are skipped.
+    """
+    pages: set[int] = set()
+    rows: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for section in sections:
+        for line in section.lines:
+            rows.setdefault((line.page, round(line.top / 3)), []).append((line.bbox[0], line.bbox[2]))
+    side_by_side: dict[int, int] = {}
+    for (page, _), spans in rows.items():
+        if len(spans) < 2:
+            continue
+        spans.sort()
+        if any(b[0] > a[1] + 4 for a, b in zip(spans, spans[1:])):
+            side_by_side[page] = side_by_side.get(page, 0) + 1
+    pages.update(p for p, n in side_by_side.items() if n >= 2)
+    return sorted(pages)
+
+
 def recommendation_tables(tables: list[Table], section: Section) -> list[Table]:
     """The tables of a section that hold recommendations (with header or continuing one)."""
     chosen: list[Table] = []

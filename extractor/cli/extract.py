@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import typer
 
 from ..api import extract_many, iter_pdf_paths
 from ..io.writers import infer_format, write_reports
-from ..models import Report
+from ..models import Metadata, Report
 from ..settings import Settings
 from ._common import render_reports_table, report_failure, text_output, usage_error
 
@@ -90,22 +91,14 @@ def _run(paths: list[Path], settings: Settings, manifest: Path | None) -> list[R
     return [extract(p, settings=settings, registry=registry, metadata=lookup(p)) for p in paths]
 
 
-def _metadata_lookup(paths: list[Path], manifest: Path | None):  # type: ignore[no-untyped-def]
+def _metadata_lookup(paths: list[Path], manifest: Path | None) -> Callable[[Path], Metadata | None] | None:
     """A function path → Metadata from a manifest (given, or found beside the PDFs)."""
+    from ..manifest import ManifestError, ManifestResolver, find_manifest
+
+    if manifest is None and not any(find_manifest(p) for p in paths):
+        return None
     try:
-        from .. import manifest as manifest_mod
-    except ImportError:  # the fetch feature is not installed in this build
-        return None
-    cache: dict[Path, object] = {}
-
-    def lookup(pdf: Path):  # type: ignore[no-untyped-def]
-        found = manifest or manifest_mod.find_manifest(pdf)
-        if found is None:
-            return None
-        if found not in cache:
-            cache[found] = manifest_mod.load_manifest(found)
-        return cache[found].metadata_for(pdf)  # type: ignore[attr-defined]
-
-    if manifest is None and not any(manifest_mod.find_manifest(p) for p in paths):
-        return None
-    return lookup
+        resolver = ManifestResolver(manifest)  # broken manifests beside PDFs: logged and ignored
+    except ManifestError as exc:  # an explicit --manifest that is broken: usage error
+        raise usage_error(str(exc)) from exc
+    return resolver.metadata_for
