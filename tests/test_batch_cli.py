@@ -79,7 +79,10 @@ def test_batch_reads_a_fetch_manifest(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["done"] == 2
     with BatchStore(store) as opened:
-        assert sorted(Path(r.path).name for r in opened.view()) == ["one.pdf", "two.pdf"]
+        view = {Path(r.path).name: r.report for r in opened.view()}
+    assert sorted(view) == ["one.pdf", "two.pdf"]
+    assert (view["one.pdf"].metadata.title, view["one.pdf"].metadata.csp) == ("DHR One", "Leeds")
+    assert view["two.pdf"].metadata.sources["csp"] == "manifest"
     jsonl = tmp_path / "dl" / "manifest.jsonl"
     jsonl.write_text('{"file": "files/unlisted.pdf"}\n\n')
     again = _invoke("batch", str(jsonl), "--store", str(store), "--json")
@@ -93,7 +96,13 @@ def test_batch_usage_errors(tmp_path: Path) -> None:
     bad = tmp_path / "m.csv"
     bad.write_text("name,url\nx,y\n")
     result = _invoke("batch", str(bad), "--store", str(tmp_path / "s.sqlite"))
-    assert result.exit_code == 2 and "no 'file' column" in result.output
+    assert result.exit_code == 1 and "m.csv: not a manifest" in result.output
+    make_pdf(tmp_path / "y" / "a.pdf")
+    result = _invoke("batch", str(tmp_path / "y"), "--manifest", str(tmp_path / "none.csv"),
+                     "--store", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 1 and "none.csv: manifest not found" in result.output
+    with BatchStore(tmp_path / "s.sqlite") as opened:
+        assert opened.runs() == []  # refused before a run was opened
     junk = tmp_path / "junk.sqlite"
     junk.write_text("hello" * 200)
     make_pdf(tmp_path / "x" / "a.pdf")

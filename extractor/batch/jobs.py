@@ -9,9 +9,7 @@ no test hook lives in the production path.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -19,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import manifest as manifest_mod
 from ..api import extract
-from ..models import Metadata, Report
+from ..models import Report
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -133,25 +132,22 @@ def is_manifest(path: Path) -> bool:
 
 
 def manifest_files(manifest: Path) -> list[Path]:
-    """The files listed in a fetch manifest's ``file`` column, relative to its folder."""
-    names: list[str] = []
-    if manifest.suffix.lower() == ".jsonl":
-        for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{manifest}: line {number} is not JSON ({exc.msg})") from exc
-            if isinstance(entry, dict) and entry.get("file"):
-                names.append(str(entry["file"]))
-    else:
-        with manifest.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames or "file" not in reader.fieldnames:
-                raise ValueError(f"{manifest}: not a fetch manifest (no 'file' column)")
-            names = [row["file"] for row in reader if row.get("file")]
-    return [(manifest.parent / name) for name in names]
+    """The PDFs a fetch manifest lists (``file`` column, relative to its folder).
+
+    Rows that were never downloaded (``pending``/``failed`` with no file on disk) are
+    left out; a listed file that has gone missing stays in, to be reported as missing.
+    Raises ``ManifestError`` for a file that is not a manifest.
+    """
+    loaded = manifest_mod.load_manifest(manifest)
+    out: list[Path] = []
+    for row in loaded.rows:
+        if not row.file:
+            continue
+        pdf = manifest.parent / row.file
+        if row.status != "ok" and not pdf.is_file():
+            continue
+        out.append(pdf)
+    return out
 
 
 def plan_inputs(inputs: Iterable[str | Path]) -> InputPlan:
@@ -183,33 +179,22 @@ def plan_inputs(inputs: Iterable[str | Path]) -> InputPlan:
 
 
 def metadata_lookup(plan: InputPlan, manifest: Path | None) -> Callable[[Path, str | None], dict | None]:
-    """A function (pdf, sha256) → metadata dict from the fetch manifest, if installed.
+    """A function (pdf, sha256) → metadata dict from the fetch manifest that applies.
 
-    The manifest reader belongs to the fetch feature; without it, PDFs get the metadata
-    read from the PDF itself only.
+    ``manifest`` (``--manifest``) applies to every PDF; otherwise a PDF named by a
+    manifest input uses that manifest, and any other PDF the manifest beside it.
     """
-    try:
-        from .. import manifest as manifest_mod  # type: ignore[attr-defined]
-    except ImportError:
-        if manifest is not None or plan.manifests:
-            log.warning("manifest metadata ignored: the fetch feature is not installed")
-        return lambda pdf, sha: None
-    cache: dict[Path, Any] = {}
+    resolver = manifest_mod.ManifestResolver(manifest)
+    loaded: dict[Path, Any] = {}
 
     def lookup(pdf: Path, sha: str | None) -> dict | None:
-        found = manifest or plan.manifests.get(pdf) or manifest_mod.find_manifest(pdf)
-        if found is None:
-            return None
-        if found not in cache:
-            try:
-                cache[found] = manifest_mod.load_manifest(found)
-            except Exception as exc:  # noqa: BLE001 - a bad manifest costs metadata, not the run
-                log.warning("%s: manifest unreadable (%s); using PDF metadata only", found, exc)
-                cache[found] = None
-        loaded = cache[found]
-        meta = loaded.metadata_for(pdf, sha256=sha) if loaded is not None else None
-        if meta is None:
-            return None
-        return meta.to_dict() if isinstance(meta, Metadata) else dict(meta)
+        source = plan.manifests.get(pdf) if manifest is None else None
+        if source is not None:
+            if source not in loaded:
+                loaded[source] = manifest_mod.load_manifest(source)
+            meta = loaded[source].metadata_for(pdf, sha)
+        else:
+            meta = resolver.metadata_for(pdf, sha)
+        return meta.to_dict() if meta is not None else None
 
     return lookup

@@ -79,6 +79,7 @@ def run_batch(
     reg_version = registry_version(registry)
     input_list = [str(i) for i in inputs]
     plan = plan_inputs(input_list)
+    lookup = metadata_lookup(plan, manifest)  # a broken --manifest fails before the run starts
     summary = store.begin_run(
         extractor_version=__version__, registry_version=reg_version, executor=executor.name,
         workers=executor.workers, force=force, inputs=input_list,
@@ -86,7 +87,7 @@ def run_batch(
     started = time.perf_counter()
     status = "interrupted"
     try:
-        jobs = _jobs(plan, store, manifest, reg_version, force, summary)
+        jobs = _jobs(plan, store, lookup, reg_version, force, summary)
         store.update_run_counts(summary)
         observer.planned(len(jobs), summary.skipped)
         hashes = {job.path: job.sha256 for job in jobs}
@@ -111,9 +112,8 @@ def run_batch(
     return summary
 
 
-def _jobs(plan: Any, store: BatchStore, manifest: Path | None, reg_version: str, force: bool,
+def _jobs(plan: Any, store: BatchStore, lookup: Any, reg_version: str, force: bool,
           summary: RunSummary) -> list[Job]:
-    lookup = metadata_lookup(plan, manifest)
     jobs: list[Job] = []
     for pdf in plan.pdfs:
         sha = sha256_file(pdf)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import ExtractorError
 from ..io.writers import infer_format, write_reports
 from ..settings import Settings
 from ._common import err_console, text_output, usage_error
@@ -75,8 +76,9 @@ def batch_command(
         raise usage_error("--executor dask needs --scheduler tcp://HOST:PORT")
     try:
         plan = plan_inputs(inputs)
-    except (ValueError, OSError) as exc:
-        raise usage_error(str(exc)) from exc
+    except ExtractorError as exc:  # a manifest input that is not a manifest
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
     if not plan.pdfs:
         raise usage_error("no PDF files found in the given inputs")
     settings = Settings.resolve(None, agencies=agencies)
@@ -86,7 +88,7 @@ def batch_command(
             summary = _run_with_progress(lambda obs: run_batch(
                 [str(p) for p in inputs], store=store, executor=runner, settings=settings,
                 force=force, manifest=manifest, observer=obs))
-    except StoreError as exc:
+    except (StoreError, ExtractorError) as exc:  # bad store, bad --manifest
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     except RuntimeError as exc:  # dask unreachable / not installed
