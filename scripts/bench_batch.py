@@ -189,10 +189,13 @@ def bench_corpus(name: str, inputs: list[Path], args: argparse.Namespace, lines:
         f"- end-to-end vs raw PyMuPDF text: wall clock, 1 worker each: **{raw.wall / e1.wall:.2f}×** "
         f"the throughput; CPU time on the {len(both)} documents both read ({both_pages} pages): "
         f"{raw_cpu:.1f} s vs {e2e_cpu:.1f} s = **{raw_cpu / e2e_cpu if e2e_cpu else 0:.2f}×**. Target ≥ 0.5×.")
+    util1, util2 = sum(e1.cpu.values()) / e1.wall, sum(e2.cpu.values()) / e2.wall
     lines.append(
         f"- 2 workers vs 1 (wall clock): **{e1.wall / e2.wall:.2f}×**. Target ≥ 1.7×. Upper bound from "
         f"the documents' sizes (the longest document, {cpu_all[0] if cpu_all else 0:.1f} s CPU, "
-        f"cannot be split): {bound:.2f}×.")
+        f"cannot be split): {bound:.2f}×. CPUs kept busy by the workers (worker CPU s / wall s): "
+        f"{util1:.2f} with 1 worker, {util2:.2f} with 2 — below 1.0 / 2.0 means the workers waited "
+        f"for a CPU (other load on the machine) or for the driver.")
     lines.append(
         f"- pdfplumber `extract_text()`: documents of ≤ {args.plumber_max_pages} pages in random order (seed 0) "
         f"within a {args.plumber_budget:g} s budget, "
