@@ -7,12 +7,15 @@ The default store is ``dhr-extract.sqlite`` in the current folder.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..batch.runner import BatchObserver, Executor
+from ..batch.store import RunSummary
 from ..errors import ExtractorError
 from ..io.writers import infer_format, write_reports
 from ..settings import Settings
@@ -104,7 +107,7 @@ def batch_command(
 
 
 def _executor(name: ExecutorName, scheduler: str | None, workers: int | None, timeout: float,
-              max_memory: float):  # type: ignore[no-untyped-def]
+              max_memory: float) -> Executor:
     if name is ExecutorName.dask:
         from ..batch.dask_executor import DaskExecutor
 
@@ -117,7 +120,8 @@ def _executor(name: ExecutorName, scheduler: str | None, workers: int | None, ti
     return LocalExecutor(workers, timeout=timeout, max_memory_mb=max_memory)
 
 
-def _run_with_progress(run):  # type: ignore[no-untyped-def]
+def _run_with_progress(run: Callable[[BatchObserver], RunSummary]) -> RunSummary:
+    """Show a progress bar on a terminal, plain log lines otherwise."""
     from ..batch.progress import LogObserver, RichObserver
 
     console = err_console()
