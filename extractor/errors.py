@@ -15,6 +15,7 @@ exit code 1; a batch records ``kind`` and goes on::
     │   ├── TooLarge               kind "too_large"
     │   └── ExtractionTimeout      kind "timeout"
     ├── FetchError                 kind "fetch" (downloads; see extractor.fetch)
+    ├── ManifestError              kind "manifest" (a fetch manifest cannot be read)
     ├── RegistryError              kind "registry" (agency registry CSV)
     └── GoldenError                kind "golden" (golden files for `check`)
 
@@ -101,6 +102,12 @@ class FetchError(ExtractorError):
     """A download or index page could not be fetched or verified."""
 
     kind = "fetch"
+
+
+class ManifestError(ExtractorError):
+    """A fetch manifest (manifest.csv / manifest.jsonl) cannot be read."""
+
+    kind = "manifest"
 
 
 class RegistryError(ExtractorError):

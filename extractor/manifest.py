@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import ExtractorError
+from .errors import ManifestError
 from .models import Metadata
 
 log = logging.getLogger(__name__)
@@ -30,12 +30,6 @@ MANIFEST_JSONL = "manifest.jsonl"
 #: Row statuses: ``ok`` = file downloaded and verified; ``pending`` = listed, not yet
 #: downloaded (``--index-only`` or an interrupted run); ``failed`` = see ``error``.
 STATUSES = ("ok", "pending", "failed")
-
-
-class ManifestError(ExtractorError):
-    """A manifest file is missing, unreadable or not a manifest."""
-
-    kind = "manifest"
 
 
 @dataclass(slots=True)

@@ -64,6 +64,13 @@ _DIRECTIVE = re.compile(
     r"reviews?\s+(?:its|their|the)|develops?\s+|provides?\s+|undertakes?|is\s+requested|are\s+requested)",
     re.I,
 )
+# Action-plan fields printed under a recommendation: not part of its text.
+_FIELD_LINE = re.compile(
+    r"^(?:timescales?|target\s+dates?|deadline|priority|scope|outcomes?|evidence|status|progress|rag|"
+    r"completion\s+date|date\s+of\s+completion|key\s+milestones?|milestones?|review\s+date|"
+    r"success\s+measures?|measure\s+of\s+success|monitoring)\s*[:–—]",
+    re.I,
+)
 _LABEL_LINE = re.compile(
     r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
     r"agency|agencies|owner)\s*[:–—]",
@@ -80,6 +87,7 @@ class _Item:
     bottom: float = 0.0
     page: int = 0
     closed: bool = False
+    skipping: bool = False
 
 
 def segment_sections(sections: list[Section], tables: list[Table]) -> list[Row]:
@@ -176,7 +184,11 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
                 current.parts.append(mk.rest)
             items.append(current)
             continue
+        if _FIELD_LINE.match(text) and current is not None:
+            current.skipping = True  # the field's value may wrap onto following lines
+            continue
         if _LABEL_LINE.match(text) and current is not None:
+            current.skipping = False
             current.parts.append(text)  # "Addressed to: …" belongs to the item above
             current.bottom, current.page = line.bottom, line.page
             continue
@@ -189,6 +201,8 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
                 current.closed = True
             continue
         if current is None or current.closed:
+            continue
+        if current.skipping:
             continue
         if _ends_item(current, line, item_x, scheme):
             current.closed = True

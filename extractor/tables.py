@@ -118,8 +118,10 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
     rows: list[Row] = []
     columns: Columns | None = None
     agency: str | None = None
+    numbered = 0  # rows whose text began with a number (when there is no id column)
     for t_index, table in enumerate(tables):
-        for r_index, row in enumerate(table.rows):
+        first_data = True
+        for row in table.rows:
             header = header_columns(row)
             if header is not None:
                 columns = header
@@ -139,10 +141,13 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
                     agency = cells[columns.agency]
                 elif row[columns.agency] is not None and not cells[columns.agency] and rid:
                     agency = None
-            continuation = (
-                rows and r_index == 0 and t_index > 0
-                and (not rid if columns.id is not None else text[:1].islower())
+            # The first row on a new page may be the tail of the last row of the page
+            # before: no number of its own where rows are numbered, or a lower-case start.
+            continuation = bool(rows) and first_data and t_index > 0 and (
+                not rid if columns.id is not None
+                else text[:1].islower() or (numbered >= 2 and _no_marker(text))
             )
+            first_data = False
             if continuation and text:
                 prev = rows[-1]
                 rows[-1] = _replace_text(prev, join_lines([prev.text, text]))
@@ -153,6 +158,7 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
                 marker = parse_marker(text)
                 if marker is not None and marker.kind not in ("bullet", "letter") and marker.rest:
                     rid, text = marker.id, marker.rest
+                    numbered += 1
             cell = row[columns.text]
             rows.append(
                 Row(
@@ -166,6 +172,11 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
                 )
             )
     return rows
+
+
+def _no_marker(text: str) -> bool:
+    marker = parse_marker(text)
+    return marker is None or marker.kind in ("bullet", "letter")
 
 
 def _replace_text(row: Row, text: str) -> Row:
