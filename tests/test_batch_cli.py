@@ -183,3 +183,20 @@ def test_diff_between_stores_matches_moved_files_by_hash(filled, tmp_path: Path)
     assert [(r["file"], r["status"], len(r["removed"])) for r in data["reports"]] == [
         ("report-000.pdf", "removed", 3)]
     assert data["summary"]["reports_unchanged"] == 3
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from extractor.batch.progress import RichObserver
+
+    make_corpus(tmp_path / "in", 2)
+    (tmp_path / "in" / "bad.pdf").write_bytes(b"")
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=160, color_system=None)
+    with BatchStore(tmp_path / "s.sqlite") as store, RichObserver(console) as observer:
+        run_batch([tmp_path / "in"], store=store, executor=LocalExecutor(1), observer=observer)
+    text = out.getvalue()
+    assert "3/3" in text and "pages/s" in text and "ETA" in text
+    assert "bad.pdf: empty file (0 bytes) [empty]" in text
+    assert "run 1 finished: 2 done, 0 skipped, 1 failed" in text

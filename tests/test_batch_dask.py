@@ -93,3 +93,15 @@ def test_cli_dask_needs_scheduler(tmp_path: Path) -> None:
                                       "--store", str(tmp_path / "s.sqlite")])
     assert result.exit_code == 2
     assert "--scheduler" in result.output
+
+
+def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    make_pdf(tmp_path / "in" / "a.pdf")
+    executor = DaskExecutor(f"tcp://127.0.0.1:{port}", connect_timeout=1.0)
+    with BatchStore(tmp_path / "s.sqlite") as store, pytest.raises(RuntimeError, match="cannot reach"):
+        run_batch([tmp_path / "in"], store=store, executor=executor, registry=AgencyRegistry.load())

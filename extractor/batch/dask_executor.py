@@ -69,7 +69,8 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, scheduler: Any, *, timeout: float = 120.0, fn: DocumentFn = process_document) -> None:
+    def __init__(self, scheduler: Any, *, timeout: float = 120.0, fn: DocumentFn = process_document,
+                 connect_timeout: float = 20.0) -> None:
         try:
             import distributed  # noqa: F401
         except ImportError as exc:
@@ -81,6 +82,7 @@ class DaskExecutor:
         self.scheduler = scheduler
         self.timeout = timeout
         self.fn = fn
+        self.connect_timeout = connect_timeout
         self.workers = 0
 
     def _client(self) -> tuple[Any, bool]:
@@ -89,7 +91,7 @@ class DaskExecutor:
         if isinstance(self.scheduler, Client):
             return self.scheduler, False
         try:
-            return Client(self.scheduler, timeout="20s"), True
+            return Client(self.scheduler, timeout=f"{self.connect_timeout}s"), True
         except (OSError, TimeoutError) as exc:
             raise RuntimeError(f"cannot reach the dask scheduler at {self.scheduler}: {exc}") from exc
 
