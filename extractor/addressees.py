@@ -107,12 +107,14 @@ def subject_of(text: str) -> str | None:
             taken.append(tok)
         elif tok.lower() in _CONNECTORS and taken:
             taken.append(tok)
+        elif tok == "," and taken and _capitalised_after(tokens, i + 1):
+            taken.append(tok)  # "NHS Bath and North East Somerset, Swindon and Wiltshire ICB"
         elif tok.lower() in _LOWER_AGENCY_NOUNS and taken:
             taken.append(tok)
         else:
             break
         i += 1
-    while taken and taken[-1].lower() in _CONNECTORS:
+    while taken and (taken[-1].lower() in _CONNECTORS or taken[-1] == ","):
         taken.pop()
     if not taken or i >= len(tokens) or not (tokens[i][:1].islower() or tokens[i] == ","):
         return None
@@ -123,9 +125,16 @@ def subject_of(text: str) -> str | None:
         return None
     # "Safer Cornwall publish …", "Next Link to review …": an unknown name counts when
     # a directive verb follows it.
-    if _plausible_agency(who) or (tokens[i].lower() in _DIRECTIVE_VERBS and len(taken) <= 6):
+    named = sum(t[:1].isupper() for t in taken) >= 2 or re.fullmatch(r"[A-Z]{2,6}", who) is not None
+    if _plausible_agency(who) or (tokens[i].lower() in _DIRECTIVE_VERBS and named and len(taken) <= 6):
         return who
     return None
+
+
+def _capitalised_after(tokens: list[str], j: int) -> bool:
+    while j < len(tokens) and tokens[j].lower() in ("the", "and", "&"):
+        j += 1
+    return j < len(tokens) and tokens[j][:1].isupper()
 
 
 def _plausible_agency(who: str) -> bool:

@@ -5,7 +5,7 @@ Every scheme seen in real reviews is one ``Marker`` kind:
 ==========  ===============================================
 kind        examples
 ==========  ===============================================
-label       "Recommendation 4", "Recommendation 4:", bare "Recommendation"
+label       "Recommendation 4" (id "Recommendation 4"), "Rec. 4:", bare "Recommendation" (no id)
 r           "R1", "R12a"
 decimal     "8.1", "21.10.1", "10.1.1.1", "9.1 a", "10.2a", "7.2.1(a)", "3.140(a)"
 int_letter  "2a", "2(b)"
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ._text import strip_bullet
 
 _LABEL = re.compile(
-    r"^(?:Recommendation|RECOMMENDATION|Rec\.|REC\.)(?![sS])\s*(?:no\.?\s*|number\s*)?(?P<id>\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\d{0,2})?\s*(?:[:.)–—-]\s*|\s+|$)(?P<rest>.*)$",
+    r"^(?P<word>Recommendation|RECOMMENDATION|Rec\.|REC\.)(?![sS])\s*(?P<no>(?i:no\.?|number)\s*)?(?P<id>\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\d{0,2})?\s*(?:[:.)–—-]\s*|\s+|$)(?P<rest>.*)$",
 )
 _R = re.compile(r"^(?P<id>R\s?\d{1,3}[a-z]?)(?:[.:)–—-]\s*|\s+)(?P<rest>.*)$")
 _DECIMAL = re.compile(
@@ -70,7 +70,11 @@ def parse_marker(text: str) -> Marker | None:
         return None
     m = _LABEL.match(t)
     if m:
-        return Marker("label", m.group("id"), m.group("rest").strip())
+        # The id is kept as printed, word included: "Recommendation 4" (None when bare).
+        rid = m.group("id")
+        if rid:
+            rid = " ".join(p for p in (m.group("word"), (m.group("no") or "").strip(), rid) if p)
+        return Marker("label", rid, m.group("rest").strip())
     m = _R.match(t)
     if m:
         return Marker("r", m.group("id").replace(" ", ""), m.group("rest").strip())

@@ -71,6 +71,11 @@ _FIELD_LINE = re.compile(
     r"success\s+measures?|measure\s+of\s+success|monitoring)\s*[:–—]",
     re.I,
 )
+_AGENCY_VERB = re.compile(
+    r"^(?:The\s+)?[A-Z][\w&'’-]*(?:\s+(?:[A-Z(][\w&'’()-]*|and|of|for|&))*\s+(?:ensures?|reviews?|develops?|"
+    r"publish(?:es)?|works?|considers?|agrees?|provides?|shares?|commissions?|undertakes?|audits?|"
+    r"introduces?|updates?|establish(?:es)?|promotes?|implements?|raises?|seeks?|takes?)\b"
+)
 _LABEL_LINE = re.compile(
     r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
     r"agency|agencies|owner)\s*[:–—]",
@@ -108,7 +113,7 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     announced = True
     if section.kind == "conclusions":
         lines, announced = _after_recs_start(lines)
-    line_rows = segment_lines(lines, section)
+    line_rows = segment_lines(lines, section, paragraphs=not table_rows)
     if not announced:
         # no "the panel recommends:" to cut at: keep only items phrased as directives
         line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
@@ -155,7 +160,7 @@ def _inside_any(line: Line, boxes: list[tuple[int, BBox]]) -> bool:
 
 
 # --------------------------------------------------------------------------- lines
-def segment_lines(lines: list[Line], section: Section) -> list[Row]:
+def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = True) -> list[Row]:
     """Rows from running text: numbered paragraphs, labels, bullets."""
     if not lines:
         return []
@@ -163,59 +168,77 @@ def segment_lines(lines: list[Line], section: Section) -> list[Row]:
     body = body_size(lines)
     groups = {i for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _is_group_title(ln, mk, body, markers, i)}
     scheme = choose_scheme(lines, markers, groups)
-    items: list[_Item] = []
+    if scheme is None:
+        return _paragraph_rows(lines, section, body) if paragraphs else []
+    walk = _Walk(scheme=scheme, item_x=_item_indent(lines, markers, scheme, groups))
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        if i in groups and mk is not None:
+            walk.group(mk)
+        elif mk is not None and _family(mk.kind) == scheme and (walk.item_x is None or line.x0 <= walk.item_x + 12):
+            walk.start(line, mk)
+        elif _is_subheading(line, mk, body, lines, i) and not _LABEL_LINE.match(line.text.strip()):
+            walk.subheading(line.text.strip())
+        else:
+            walk.continue_item(line, mk)
+    rows = [_to_row(item, section) for item in walk.items if join_lines(item.parts)]
+    return [r for r in rows if not _is_preamble(r.text)]
+
+
+@dataclass(slots=True)
+class _Walk:
+    """State of one pass over a section's lines (see ``segment_lines``)."""
+
+    scheme: str
+    item_x: float | None
+    items: list[_Item] = field(default_factory=list)
     agency: str | None = None
     prefix: str | None = None
     current: _Item | None = None
-    item_x = _item_indent(lines, markers, scheme, groups)
-    for i, (line, mk) in enumerate(zip(lines, markers)):
-        text = line.text.strip()
-        if i in groups and mk is not None:
-            prefix = mk.id if mk.kind in ("decimal", "int") else prefix
-            title = mk.rest
-            agency = title if _looks_like_agency(title) else (None if _GROUP_WORDS.search(title) else agency)
-            current = None
-            continue
-        starts = mk is not None and _family(mk.kind) == scheme and (item_x is None or line.x0 <= item_x + 12)
-        if starts and mk is not None:
-            rid = _compose_id(mk, prefix)
-            current = _Item(id=rid, first=line, agency=agency, bottom=line.bottom, page=line.page)
-            if mk.rest:
-                current.parts.append(mk.rest)
-            items.append(current)
-            continue
-        if _FIELD_LINE.match(text) and current is not None:
-            current.skipping = True  # the field's value may wrap onto following lines
-            continue
-        if _LABEL_LINE.match(text) and current is not None:
-            current.skipping = False
-            current.parts.append(text)  # "Addressed to: …" belongs to the item above
-            current.bottom, current.page = line.bottom, line.page
-            continue
-        if _is_subheading(line, mk, body, lines, i):
-            if _looks_like_agency(text):
-                agency, current = text.rstrip(":"), None
-            elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
-                agency, current = None, None
-            elif current is not None and scheme != "label":
-                current.closed = True
-            continue
+
+    def group(self, mk: Marker) -> None:
+        """A numbered group title: sets the id prefix of lettered items and the agency."""
+        self.prefix = mk.id if mk.kind in ("decimal", "int") else self.prefix
+        title = mk.rest
+        if _looks_like_agency(title):
+            self.agency = title
+        elif _GROUP_WORDS.search(title):
+            self.agency = None
+        self.current = None
+
+    def start(self, line: Line, mk: Marker) -> None:
+        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=self.agency, bottom=line.bottom, page=line.page)
+        if mk.rest:
+            self.current.parts.append(mk.rest)
+        self.items.append(self.current)
+
+    def subheading(self, text: str) -> None:
+        if _looks_like_agency(text):
+            self.agency, self.current = text.rstrip(":"), None
+        elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
+            self.agency, self.current = None, None
+        elif self.current is not None and self.scheme != "label":
+            self.current.closed = True
+
+    def continue_item(self, line: Line, mk: Marker | None) -> None:
+        current, text = self.current, line.text.strip()
         if current is None or current.closed:
-            continue
-        if current.skipping:
-            continue
-        if _ends_item(current, line, item_x, scheme):
+            return
+        if _FIELD_LINE.match(text):
+            current.skipping = True  # "Timescale: …" and its wrapped value are not text
+            return
+        if _LABEL_LINE.match(text):
+            current.skipping = False  # "Addressed to: …" belongs to the item above
+        elif current.skipping:
+            return
+        elif _ends_item(current, line, self.item_x, self.scheme):
             current.closed = True
-            continue
-        part = text
-        if mk is not None and mk.kind == "bullet":
-            part = mk.rest
+            return
+        elif mk is not None and mk.kind == "bullet":
+            text = mk.rest
         elif mk is None:
-            _, part = strip_bullet(text)
-        current.parts.append(part)
+            text = strip_bullet(text)[1]
+        current.parts.append(text)
         current.bottom, current.page = line.bottom, line.page
-    rows = [_to_row(item, section) for item in items if join_lines(item.parts)]
-    return [r for r in rows if not _is_preamble(r.text)]
 
 
 def _is_preamble(text: str) -> bool:
@@ -223,6 +246,42 @@ def _is_preamble(text: str) -> bool:
     if len(text.split()) > 60 or re.search(r"\b(?:should|must|ensure)\b", text, re.I):
         return False
     return bool(_PREAMBLE.search(text)) or bool(_RECS_START.search(text))
+
+
+def _paragraph_rows(lines: list[Line], section: Section, body: float) -> list[Row]:
+    """No numbers, labels or bullet glyphs at all: each paragraph is a recommendation.
+
+    Bullets drawn as pictures leave exactly this: paragraphs separated by space. Short
+    styled lines are subheadings (agency names set the hint); an opening paragraph that
+    introduces the list ("The review makes the following recommendations") is dropped.
+    """
+    rows: list[Row] = []
+    agency: str | None = None
+    current: _Item | None = None
+    steps = sorted(
+        b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 < b.top - a.top < 3 * a.size
+    )
+    pitch = steps[len(steps) // 4] if steps else body * 1.3  # line-to-line distance inside a paragraph
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if _is_subheading(line, None, body, lines, i):
+            agency = text.rstrip(":") if _looks_like_agency(text) else None
+            current = None
+            continue
+        prev = lines[i - 1] if i else None
+        gap = prev is None or prev.page != line.page or line.top - prev.top > pitch * 1.25
+        indent = prev is not None and prev.page == line.page and abs(line.x0 - prev.x0) > 8 and line.x0 < prev.x0
+        if current is None or gap or indent and current.parts[-1].rstrip().endswith((".", ";")):
+            current = _Item(id=None, first=line, agency=agency)
+            rows.append(current)  # type: ignore[arg-type]
+        current.parts.append(text)
+    out = [_to_row(item, section) for item in rows if join_lines(item.parts)]  # type: ignore[arg-type]
+    # without numbers to go by, a paragraph must read as a directive to count
+    return [
+        r for r in out
+        if not _is_preamble(r.text) and not r.text.endswith(":")
+        and (_DIRECTIVE.search(r.text) or r.text.startswith("That ") or _AGENCY_VERB.match(r.text))
+    ]
 
 
 def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[int]) -> str | None:
@@ -312,7 +371,7 @@ def _looks_like_agency(text: str) -> bool:
         return False
     if re.search(r"recommendation", t, re.I):
         return False
-    return bool(_AGENCY_HINT.search(t)) or (t.isupper() and 2 <= len(t) <= 8)
+    return bool(_AGENCY_HINT.search(t)) or (t.isupper() and 2 <= len(t) <= 6 and " " not in t)
 
 
 def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None) -> bool:

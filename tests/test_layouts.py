@@ -113,7 +113,7 @@ def test_recommendation_label_lines_with_sub_bullets():
         ("p", filler(3)),
     ]
     report = run(blocks)
-    assert ids(report) == ["1", "2"]
+    assert ids(report) == ["Recommendation 1", "Recommendation 2"]
     first = report.recommendations[0].text
     assert first == "Incident logs should be completed in full, so that they show: what happened at the scene; what the attending officers knew."
 
@@ -206,3 +206,18 @@ def test_quoted_internal_review_recommendations_are_skipped():
     ]
     report = run(blocks)
     assert ids(report) == ["3.1"]
+
+
+def test_unmarked_paragraphs_each_become_a_recommendation():
+    blocks = INTRO + [
+        *chapter(1, "Introduction"),
+        ("h1", "Recommendations"),
+        ("p", "The panel makes the following recommendations:"),
+        ("p", "Northshire Police ensure that all staff know how to check licence conditions on the national computer."),
+        ("p", "The Probation Service ensures that recall is considered promptly when a person on licence is arrested."),
+        ("p", "Northshire County Council reviews its housing allocation policy for victims of domestic abuse."),
+        ("h1", "Glossary"),
+    ]
+    report = run(blocks)
+    assert ids(report) == [None, None, None]
+    assert [r.addressed_to_raw for r in report.recommendations] == ["Northshire Police", "Probation Service", "Northshire County Council"]

@@ -58,7 +58,7 @@ def test_label_title_lines_and_trailing_metadata_lines():
     ]
     report = run(blocks)
     recs = report.recommendations
-    assert [r.id for r in recs] == ["1", "2"]
+    assert [r.id for r in recs] == ["Recommendation 1", "Recommendation 2"]
     assert recs[0].text == "Northshire Police should review how it responds to reports of stalking."
     assert recs[0].addressed_to_raw == "Northshire Police"
     assert recs[1].text == "The council should make sure that housing officers can refer directly to specialist services: by phone; by a secure e-mail address."

@@ -84,10 +84,9 @@ def _run(paths: list[Path], settings: Settings, manifest: Path | None) -> list[R
     lookup = _metadata_lookup(paths, manifest)
     if lookup is None:
         return list(extract_many(paths, settings=settings))
-    from ..api import extract
-    from ..normalise import AgencyRegistry
+    from ..api import extract, load_registry
 
-    registry = AgencyRegistry.load(settings.agencies)
+    registry = load_registry(settings)
     return [extract(p, settings=settings, registry=registry, metadata=lookup(p)) for p in paths]
 
 
