@@ -82,6 +82,8 @@ def test_sigkill_mid_run_then_rerun_keeps_one_copy_of_everything(tmp_path: Path)
     assert rerun.skipped == stored_at_kill
     assert rerun.done == DOCS - stored_at_kill and rerun.failed == 0
     assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    # The killed run's counts were written with each document, so they match what it stored.
+    assert runs[0]["done"] == stored_at_kill and runs[1]["skipped"] == stored_at_kill
     assert len(counts) == DOCS
     for n in range(DOCS):  # exactly one copy of every document's rows
         name = f"report-{n:03d}.pdf"

@@ -88,7 +88,7 @@ def run_batch(
     status = "interrupted"
     try:
         jobs = _jobs(plan, store, lookup, reg_version, force, summary)
-        store.update_run_counts(summary)
+        store.set_skipped(summary)
         observer.planned(len(jobs), summary.skipped)
         hashes = {job.path: job.sha256 for job in jobs}
         for outcome in executor.run(jobs, settings, registry):
@@ -100,9 +100,8 @@ def run_batch(
                 registry_version=reg_version, seconds=outcome.seconds,
                 peak_rss_mb=outcome.peak_rss_mb, report_json=outcome.report,
             )
-            _count(summary, report, outcome)
+            _count(summary, report, outcome)  # the stored counts were updated with the document
             summary.seconds = time.perf_counter() - started
-            store.update_run_counts(summary)
             observer.document(report, outcome, summary)
         status = "finished"
     finally:

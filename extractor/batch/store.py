@@ -176,21 +176,22 @@ class BatchStore:
         return RunSummary(run_id=int(cur.lastrowid or 0))
 
     def finish_run(self, summary: RunSummary, status: str = "finished") -> None:
+        """Close a run. The counts in ``summary`` are reloaded from the store, which
+        updated them in each document's own transaction (so they always agree)."""
         summary.status = status
         self._db.execute(
-            "UPDATE runs SET finished=?, status=?, done=?, skipped=?, failed=?, rows=?, pages=?,"
-            " seconds=?, peak_rss_mb=? WHERE run_id=?",
-            (time.time(), status, summary.done, summary.skipped, summary.failed, summary.rows,
-             summary.pages, summary.seconds, summary.peak_rss_mb, summary.run_id),
+            "UPDATE runs SET finished=?, status=?, skipped=?, seconds=?, peak_rss_mb=? WHERE run_id=?",
+            (time.time(), status, summary.skipped, summary.seconds, summary.peak_rss_mb, summary.run_id),
         )
+        row = self._db.execute(
+            "SELECT done, failed, rows, pages FROM runs WHERE run_id=?", (summary.run_id,)
+        ).fetchone()
+        summary.done, summary.failed, summary.rows, summary.pages = (
+            row["done"], row["failed"], row["rows"], row["pages"])
 
-    def update_run_counts(self, summary: RunSummary) -> None:
-        """Save the counts so far (so an interrupted run still shows what it did)."""
-        self._db.execute(
-            "UPDATE runs SET done=?, skipped=?, failed=?, rows=?, pages=?, seconds=? WHERE run_id=?",
-            (summary.done, summary.skipped, summary.failed, summary.rows, summary.pages,
-             summary.seconds, summary.run_id),
-        )
+    def set_skipped(self, summary: RunSummary) -> None:
+        """Record how many documents the run found unchanged (known once it is planned)."""
+        self._db.execute("UPDATE runs SET skipped=? WHERE run_id=?", (summary.skipped, summary.run_id))
 
     def _mark_dead_runs(self) -> None:
         for row in self._db.execute("SELECT run_id, pid FROM runs WHERE status='running'").fetchall():
@@ -230,7 +231,7 @@ class BatchStore:
     def save_document(self, run_id: int, path: str, report: Report, *, sha256: str | None,
                       registry_version: str, seconds: float, peak_rss_mb: float | None,
                       report_json: dict[str, Any] | None = None) -> None:
-        """Write one document's report, rows and error in a single transaction.
+        """Write one document's report, rows, error and its run's counts in one transaction.
 
         ``report_json`` is the report exactly as the worker produced it (stored verbatim,
         so fields this version of ``Report.from_dict`` does not know survive); it
@@ -268,6 +269,11 @@ class BatchStore:
                     "INSERT INTO errors (run_id, path, sha256, kind, message, at) VALUES (?, ?, ?, ?, ?, ?)",
                     (run_id, path, sha256, kind or "error", report.error.get("message", ""), now),
                 )
+            ok = report.error is None
+            db.execute(
+                "UPDATE runs SET done=done+?, failed=failed+?, rows=rows+?, pages=pages+? WHERE run_id=?",
+                (int(ok), int(not ok), len(report.recommendations) if ok else 0, report.pages, run_id),
+            )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
