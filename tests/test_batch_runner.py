@@ -47,7 +47,7 @@ def test_bad_and_hanging_documents_fail_and_the_rest_succeed(tmp_path: Path, cor
     make_pdf(corpus / "hang.pdf")
     make_pdf(corpus / "crash.pdf")
     with BatchStore(tmp_path / "s.sqlite") as store:
-        summary = _run([corpus], store, timeout=2.0)
+        summary = _run([corpus], store, timeout=3.0)  # generous: good documents must never hit it
         kinds = {Path(e["path"]).name: e["kind"] for e in store.errors(summary.run_id)}
         view = {Path(r.path).name: r for r in store.view()}
     assert kinds == {"broken.pdf": "corrupt", "notes.pdf": "not_a_pdf", "hang.pdf": "timeout",
@@ -57,7 +57,7 @@ def test_bad_and_hanging_documents_fail_and_the_rest_succeed(tmp_path: Path, cor
         item = view[f"report-{n:03d}.pdf"]
         assert item.status == "done"
         assert len(item.report.recommendations) == 3 + n % 3
-    assert view["hang.pdf"].report.error["message"] == "timed out after 2 s"
+    assert view["hang.pdf"].report.error["message"] == "timed out after 3 s"
     assert view["hang.pdf"].sha256 is not None
 
 
