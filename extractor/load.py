@@ -217,8 +217,7 @@ def _merge_same_baseline(lines: list[Line]) -> list[Line]:
         prev = merged[-1] if merged else None
         if (
             prev is not None
-            and abs(prev.bbox[1] - line.bbox[1]) < 2.0
-            and abs(prev.bbox[3] - line.bbox[3]) < 2.5
+            and _same_row(prev.bbox, line.bbox)
             and 0 <= line.bbox[0] - prev.bbox[2] < 60
             # a marker ("9.1", "a)", "•") joins its text; longer fragments far apart
             # are table cells or columns and stay apart
@@ -238,6 +237,13 @@ def _merge_same_baseline(lines: list[Line]) -> list[Line]:
         else:
             merged.append(line)
     return merged
+
+
+def _same_row(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Two boxes share a text row when they overlap vertically by most of the smaller
+    height (a 10 pt number beside 11 pt text has different tops but one baseline)."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= 0.6 * min(a[3] - a[1], b[3] - b[1])
 
 
 def read_tables(source: str | Path | bytes, pages: Sequence[int]) -> list[Table]:

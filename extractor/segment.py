@@ -76,6 +76,13 @@ _AGENCY_VERB = re.compile(
     r"publish(?:es)?|works?|considers?|agrees?|provides?|shares?|commissions?|undertakes?|audits?|"
     r"introduces?|updates?|establish(?:es)?|promotes?|implements?|raises?|seeks?|takes?)\b"
 )
+# Paragraphs that close a report rather than continue a recommendation.
+_CLOSING = re.compile(
+    r"^(?:the\s+(?:panel|chair|review\s+panel|author)s?\s+(?:would\s+like\s+to\s+)?(?:thanks?|is\s+grateful|"
+    r"wish(?:es)?\s+to\s+thank|extends?)|(?:we|i)\s+(?:would\s+like\s+to\s+)?thank|signed\b|signature\b|"
+    r"date\s*:|independent\s+chair\b|chair\s+of\s+the\s+(?:panel|review)|end\s+of\s+(?:report|document))",
+    re.I,
+)
 _LABEL_LINE = re.compile(
     r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
     r"agency|agencies|owner)\s*[:–—]",
@@ -93,6 +100,7 @@ class _Item:
     page: int = 0
     closed: bool = False
     skipping: bool = False
+    cont_x: float | None = None  # x of the item's wrapped lines (hanging indent)
 
 
 def segment_sections(sections: list[Section], tables: list[Table]) -> list[Row]:
@@ -238,6 +246,8 @@ class _Walk:
         elif mk is None:
             text = strip_bullet(text)[1]
         current.parts.append(text)
+        if current.cont_x is None:
+            current.cont_x = line.x0
         current.bottom, current.page = line.bottom, line.page
 
 
@@ -375,23 +385,24 @@ def _looks_like_agency(text: str) -> bool:
 
 
 def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None) -> bool:
-    """True when an unnumbered paragraph after an item is narrative, not its continuation."""
+    """True when an unnumbered paragraph after an item is narrative, not its continuation.
+
+    In a hanging-indent list the item's own lines sit right of its number, so a new
+    paragraph back at the number's margin has left the list. Whatever the layout, a
+    paragraph of thanks or a signature after the list is not part of the last item.
+    """
     if scheme in ("label", "bullet", None) or item_x is None or not item.parts:
         return False
     new_paragraph = line.page != item.page or line.top - item.bottom > line.size * 0.9
     if not new_paragraph:
         return False
-    text_indent = item.first.x0
     last = item.parts[-1].rstrip()
-    complete = last.endswith((".", ";", ":", ")")) or not last
-    return complete and line.x0 < text_indent - 3 and line.x0 <= item_x + 1 and _hanging(item)
-
-
-def _hanging(item: _Item) -> bool:
-    # Hanging-indent layouts put continuation lines right of the number; we only know
-    # the first line, so treat numbered items as hanging when their text starts well
-    # right of the marker (the merged line keeps the marker's x0).
-    return True
+    if not (last.endswith((".", ";", ")")) or not last):
+        return False
+    if _CLOSING.match(line.text.strip()):
+        return True
+    hanging = item.cont_x is not None and item.cont_x > item_x + 8
+    return hanging and line.x0 <= item_x + 2 and line.x0 < (item.cont_x or 0) - 8
 
 
 def _to_row(item: _Item, section: Section) -> Row:
