@@ -114,6 +114,20 @@ def machine_parallelism(n: int = 8_000_000) -> float:
     return serial / parallel
 
 
+def wait_for_quiet(threshold: float, patience: float) -> float:
+    """Wait (up to ``patience`` s) until the control speed-up reaches ``threshold``.
+
+    On a shared machine other work comes and goes; a round started while two CPUs are
+    free measures the batch rather than the neighbours. Returns the last control value.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        value = machine_parallelism()
+        if value >= threshold or time.monotonic() >= deadline:
+            return value
+        time.sleep(15)
+
+
 @dataclass
 class Reference:
     wall: float = 0.0
@@ -192,7 +206,9 @@ def bench_corpus(name: str, inputs: list[Path], args: argparse.Namespace, lines:
     # The settings take turns within each round, so a burst of other load hits all alike.
     raw: Reference | None = None
     runs: dict[int, EndToEnd] = {}
+    waited: list[float] = []
     for _ in range(args.repeat):
+        waited.append(wait_for_quiet(args.quiet, args.quiet_wait))
         candidate = run_reference(pymupdf_text, paths, args.timeout)
         if raw is None or candidate.wall < raw.wall:
             raw = candidate
@@ -245,8 +261,9 @@ def bench_corpus(name: str, inputs: list[Path], args: argparse.Namespace, lines:
         f"for a CPU (other load on the machine) or for the driver. Worker occupancy (time inside "
         f"documents / run time × workers): {e1.occupancy:.2f} and {e2.occupancy:.2f} — near 1.0 "
         f"means the driver kept every worker supplied. Control: two processes running a pure-Python "
-        f"loop ran {ceiling:.2f}× as fast as one, measured right after the runs — the most any 2-worker "
-        f"run could reach on this machine at that moment.")
+        f"loop ran {ceiling:.2f}× as fast as one, measured right after the runs (before each round: "
+        f"{', '.join(f'{v:.2f}×' for v in waited)}) — the most any 2-worker run could reach on this "
+        f"machine at that moment.")
     lines.append(
         f"- pdfplumber `extract_text()`: documents of ≤ {args.plumber_max_pages} pages in random order (seed 0) "
         f"within a {args.plumber_budget:g} s budget, "
@@ -289,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plumber-budget", type=float, default=90.0, help="seconds of pdfplumber per corpus")
     parser.add_argument("--plumber-max-pages", type=int, default=40, help="pdfplumber subset: documents up to N pages")
+    parser.add_argument("--quiet", type=float, default=0.0,
+                        help="before each round, wait until 2 processes run this much faster than 1")
+    parser.add_argument("--quiet-wait", type=float, default=300.0, help="longest wait for --quiet, s")
     parser.add_argument("--repeat", type=int, default=3, help="runs per setting; the fastest counts")
     parser.add_argument("--timeout", type=float, default=120.0, help="per-document limit")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files of each corpus")
