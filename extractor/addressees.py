@@ -125,7 +125,8 @@ def subject_of(text: str) -> str | None:
         return None
     # "Safer Cornwall publish …", "Next Link to review …": an unknown name counts when
     # a directive verb follows it.
-    named = sum(t[:1].isupper() for t in taken) >= 2 or re.fullmatch(r"[A-Z]{2,6}", who) is not None
+    modal = tokens[i].lower() in ("should", "must", "shall", "will")
+    named = sum(t[:1].isupper() for t in taken) >= 2 or re.fullmatch(r"[A-Z]{2,6}", who) is not None or modal
     if _plausible_agency(who) or (tokens[i].lower() in _DIRECTIVE_VERBS and named and len(taken) <= 6):
         return who
     return None

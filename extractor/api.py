@@ -11,15 +11,16 @@ Each stage is a module with one job and a pure entry function; data flows one wa
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import addressees, clean, load, locate, metadata, normalise, segment
+from . import addressees, anonymise, clean, load, locate, metadata, normalise, ocr, segment, summary
 from . import tables as table_parser
 from ._version import __version__
-from .errors import ExtractorError
+from .errors import ExtractorError, NoTextLayer
 from .models import Document, Metadata, Recommendation, Report, Row, Section
 from .settings import Settings
 
@@ -68,8 +69,14 @@ def debug_extract(
     opts = Settings.resolve(settings)
     label = name or (Path(source).name if isinstance(source, (str, Path)) else "<bytes>")
     trace = Trace()
+    ocr_hook = ocr.ocr_page if opts.ocr != "never" and ocr.tesseract_available() else None
     try:
-        document = load.load_document(source, name=label, settings=opts)
+        document = load.load_document(source, name=label, settings=opts, ocr_hook=ocr_hook)
+    except NoTextLayer as exc:
+        reason = "OCR is off (--ocr never)" if opts.ocr == "never" else ocr.unavailable_reason()
+        message = f"{exc.message}; {reason}" if reason else exc.message
+        trace.report = _error_report(label, NoTextLayer(message, path=label))
+        return trace
     except ExtractorError as exc:
         trace.report = _error_report(label, exc)
         return trace
@@ -84,8 +91,13 @@ def debug_extract(
     meta = _merge_metadata(metadata_from_pdf := _safe_metadata(cleaned), metadata)
     del metadata_from_pdf
     context = normalise.context_from_document(cleaned, area=meta.csp)
+    ocr_pages = {page.number for page in document.pages if page.ocr}
     recommendations = [
-        _to_recommendation(row, reg.resolve(row.agency_hint, context=context) if row.agency_hint else [])
+        _to_recommendation(
+            row,
+            reg.resolve(row.agency_hint, context=context) if row.agency_hint else [],
+            from_ocr=row.ocr or row.page in ocr_pages,
+        )
         for row in rows
     ]
     warnings = _warnings(cleaned, sections, recommendations)
@@ -98,8 +110,11 @@ def debug_extract(
         sections=sections,
         recommendations=recommendations,
         warnings=warnings,
+        summary=summary.summarise(cleaned),
         extra={"registry_version": reg.version},
     )
+    if not opts.keep_names:
+        trace.report = anonymise.anonymise_report(trace.report, cleaned)
     return trace
 
 
@@ -168,10 +183,11 @@ def _merge_metadata(from_pdf: Metadata, given: Metadata | dict[str, Any] | None)
     return merged
 
 
-def _to_recommendation(row: Row, matches: list[Any]) -> Recommendation:
+def _to_recommendation(row: Row, matches: list[Any], *, from_ocr: bool = False) -> Recommendation:
     canonical: list[str] = []
     for m in matches:
-        name = m.canonical if m.matched and m.canonical else m.input
+        # an unresolved name is kept as printed, less a leading "the"
+        name = m.canonical if m.matched and m.canonical else re.sub(r"^[Tt]he\s+", "", m.input).strip()
         if name and name not in canonical:
             canonical.append(name)
     return Recommendation(
@@ -182,7 +198,7 @@ def _to_recommendation(row: Row, matches: list[Any]) -> Recommendation:
         page=row.page,
         bbox=row.bbox,
         section=row.section,
-        ocr=row.ocr,
+        ocr=from_ocr,
         matches=list(matches),
     )
 

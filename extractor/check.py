@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 MATCH_THRESHOLD = 90.0
 DEFAULT_THRESHOLDS: dict[str, float] = {
-    "min_f1": 1.0, "min_id_accuracy": 0.98, "min_addressee_accuracy": 0.0, "per_document_min_f1": 1.0,
+    "min_f1": 1.0, "min_id_accuracy": 0.98, "min_addressee_accuracy": 0.0, "min_metadata_accuracy": 0.0, "per_document_min_f1": 1.0,
 }
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "´": "'", "`": "'"})
 _DASHES = re.compile(r"[‐‑‒–—―−]")
@@ -176,7 +176,7 @@ def load_thresholds(golden_dir: str | Path) -> tuple[dict[str, float], dict[str,
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise GoldenError(f"cannot read thresholds ({exc})", path=str(path)) from exc
-    for key in ("min_f1", "min_id_accuracy", "min_addressee_accuracy"):
+    for key in ("min_f1", "min_id_accuracy", "min_addressee_accuracy", "min_metadata_accuracy"):
         if key in data.get("overall", {}):
             limits[key] = float(data["overall"][key])
     if "min_f1" in data.get("per_document", {}):
@@ -288,10 +288,11 @@ def _overall(docs: list[DocScore]) -> DocScore:
     return total
 
 
-def _default_extract(path: Path, registry: Any) -> Report:
+def _default_extract(path: Path, registry: Any, manifests: Any) -> Report:
+    """Extract as ``dhr-extract extract`` does, including a fetch manifest beside the PDF."""
     from .api import extract
 
-    return extract(path, registry=registry)
+    return extract(path, registry=registry, metadata=manifests.metadata_for(path))
 
 
 def check(
@@ -317,7 +318,10 @@ def check(
     if min_f1 is not None:
         limits["min_f1"] = limits["per_document_min_f1"] = float(min_f1)
         per_doc = {}
-    run = extract_fn or (lambda p: _default_extract(p, registry))
+    from .manifest import ManifestResolver
+
+    manifests = ManifestResolver(None)
+    run = extract_fn or (lambda p: _default_extract(p, registry, manifests))
     pdfs = {p.stem: p for p in sorted(samples.glob("*.pdf"))}
     golden_files = {p.stem: p for p in sorted(goldens.glob("*.json"))}
     docs: list[DocScore] = []
@@ -348,6 +352,7 @@ def check(
         ("min_f1", overall.f1, "overall F1"),
         ("min_id_accuracy", overall.id_accuracy, "overall id accuracy"),
         ("min_addressee_accuracy", overall.addressee_accuracy, "overall addressee accuracy"),
+        ("min_metadata_accuracy", overall.metadata_correct / max(overall.metadata_total, 1), "overall metadata accuracy"),
     ):
         if value < limits[key] - 1e-9:
             failures.append(f"{label} {value:.3f} < {limits[key]:.3f}")

@@ -44,7 +44,12 @@ pymupdf.TOOLS.mupdf_display_warnings(False)
 _TEXT_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _ITALIC_FONT = re.compile(r"italic|oblique", re.I)
-_MIN_TEXT_CHARS = 40  # below this for the whole document, there is no usable text layer
+_MIN_TEXT_CHARS = 40
+# Pages that need fonts and exact line boxes: those naming recommendations or an action
+# plan, the pages after them (a section runs on), and the first pages.
+_DETAIL_WORDS = re.compile(r"[Rr]ecommendation|RECOMMENDATION|[Aa]ction [Pp]lan|ACTION PLAN")
+_DETAIL_AFTER = 5
+_DETAIL_FIRST = 3  # below this for the whole document, there is no usable text layer
 
 # A hook for OCR: given a MuPDF page, return its lines (or None if OCR is unavailable).
 OcrHook = Callable[["pymupdf.Page", int], "list[Line] | None"]
@@ -133,6 +138,8 @@ def load_document(
     finally:
         doc.close()
     if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
+        if any(p.ocr for p in pages):
+            raise NoTextLayer("no text found, even by OCR (blank or picture-only pages?)", path=name)
         raise NoTextLayer("no text layer (a scanned document?); OCR is needed", path=name)
     return Document(file=name, sha256=digest, page_count=page_count, pages=tuple(pages), pdf_metadata=meta)
 
@@ -140,12 +147,30 @@ def load_document(
 def _read_pages(
     doc: pymupdf.Document, name: str, settings: Settings, ocr_hook: OcrHook | None
 ) -> list[Page]:
+    """Every page's lines: full detail (fonts, exact line boxes) where it can matter.
+
+    Fonts and sizes only matter where a recommendations section can be: on pages that
+    mention recommendations or an action plan, the few pages after them, and the first
+    pages (cover and contents). Elsewhere MuPDF's cheaper block output gives the text
+    and positions, which is all the later stages read there; this saves most of the
+    cost of "dict" extraction on long narrative chapters.
+    """
     pages: list[Page] = []
     failures = 0
+    detail_until = _DETAIL_FIRST - 1
     for index in range(doc.page_count):
         try:
             page = doc.load_page(index)
-            lines = page_lines(page, index + 1)
+            textpage = page.get_textpage(flags=_TEXT_FLAGS)
+            if index <= detail_until:
+                lines = page_lines(page, index + 1, textpage=textpage)
+                named = any(_DETAIL_WORDS.search(line.text) for line in lines)
+            else:
+                blocks = textpage.extractBLOCKS()
+                named = any(b[6] == 0 and _DETAIL_WORDS.search(b[4]) for b in blocks)
+                lines = page_lines(page, index + 1, textpage=textpage) if named else block_lines(blocks, index + 1)
+            if named:
+                detail_until = max(detail_until, index + _DETAIL_AFTER)
             ocr = False
             if ocr_hook is not None and _needs_ocr(lines, settings):
                 ocr_lines = ocr_hook(page, index + 1)
@@ -158,7 +183,59 @@ def _read_pages(
             pages.append(Page(index + 1, 595.0, 842.0, ()))
     if failures and failures == doc.page_count:
         raise CorruptPDF("corrupt PDF: no page could be read", path=name)
-    return pages
+    return _calibrate_sizes(pages)
+
+
+def block_lines(blocks: Sequence[Sequence[object]], number: int) -> list[Line]:
+    """Lines from MuPDF's block output: text and boxes, no fonts (``font == ""``).
+
+    A block's height is shared evenly among its lines; sizes are estimates that
+    ``_calibrate_sizes`` turns into the document's own scale.
+    """
+    out: list[Line] = []
+    for b in blocks:
+        if b[6] != 0:
+            continue
+        x0, y0, x1, y1 = (float(v) for v in b[:4])  # type: ignore[arg-type]
+        texts = [t for t in str(b[4]).split("\n") if t.strip()]
+        if not texts:
+            continue
+        step = (y1 - y0) / len(texts)
+        for i, text in enumerate(texts):
+            top = y0 + i * step
+            out.append(Line(text, number, (x0, top, x1, top + step), round(step, 1), False, False, "", int(b[5])))  # type: ignore[call-overload]
+    return out
+
+
+def _calibrate_sizes(pages: list[Page]) -> list[Page]:
+    """Give block lines sizes on the scale of the detailed lines.
+
+    Line height over font size is measured on the detailed lines; a block line of about
+    body height gets exactly the body size (so it never looks like a heading), and only
+    clearly bigger text keeps its larger estimate.
+    """
+    ratios: list[float] = []
+    weights: dict[float, int] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.font and line.size > 0:
+                ratios.append((line.bbox[3] - line.bbox[1]) / line.size)
+                weights[line.size] = weights.get(line.size, 0) + len(line.text)
+    if not any(not line.font for page in pages for line in page.lines):
+        return pages
+    ratio = sorted(ratios)[len(ratios) // 2] if ratios else 1.2
+    body = max(weights, key=weights.__getitem__) if weights else 10.0
+    out = []
+    for page in pages:
+        lines = []
+        for line in page.lines:
+            if not line.font:
+                estimate = line.size / ratio
+                size = body if estimate < body * 1.25 else round(estimate, 1)
+                line = Line(line.text, line.page, line.bbox, size, False, False, "", line.block)
+            lines.append(line)
+        out.append(Page(page.number, page.width, page.height, tuple(lines), page.ocr))
+    return out
 
 
 def _needs_ocr(lines: list[Line], settings: Settings) -> bool:
@@ -169,11 +246,13 @@ def _needs_ocr(lines: list[Line], settings: Settings) -> bool:
     return sum(len(line.text) for line in lines) < 20
 
 
-def page_lines(page: pymupdf.Page, number: int) -> list[Line]:
+def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None) -> list[Line]:
     """One ``Line`` per visual text line of a MuPDF page, in MuPDF's reading order."""
     out: list[Line] = []
     styles: dict[tuple[str, int], tuple[bool, bool]] = {}  # (font, flags) → (bold, italic)
-    raw = page.get_text("dict", flags=_TEXT_FLAGS, sort=False)
+    if textpage is None:
+        textpage = page.get_textpage(flags=_TEXT_FLAGS)
+    raw = page.get_text("dict", textpage=textpage, sort=False)
     for block_no, block in enumerate(raw["blocks"]):
         if block.get("type", 0) != 0:
             continue
@@ -217,8 +296,8 @@ def _merge_same_baseline(lines: list[Line]) -> list[Line]:
         prev = merged[-1] if merged else None
         if (
             prev is not None
-            and _same_row(prev.bbox, line.bbox)
             and 0 <= line.bbox[0] - prev.bbox[2] < 60
+            and _same_row(prev.bbox, line.bbox)
             # a marker ("9.1", "a)", "•") joins its text; longer fragments far apart
             # are table cells or columns and stay apart
             and (line.bbox[0] - prev.bbox[2] < 15 or len(prev.text.strip()) <= 20)

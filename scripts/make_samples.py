@@ -31,6 +31,7 @@ from pathlib import Path
 import pymupdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the extractor package (manifest columns)
 
 from sampledoc import render_docx, render_rl  # noqa: E402
 from sampledoc.spec import build_blocks, footnotes, golden_from_spec, load_spec, toc_entries  # noqa: E402
@@ -219,6 +220,35 @@ def catalogue(specs: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def write_manifest(samples_dir: Path) -> None:
+    """``samples/manifest.csv``, as ``dhr-extract fetch`` would leave beside downloads.
+
+    It carries only what the Library index says and a PDF cannot: the month the report
+    was uploaded (``published``). Title, CSP and year of death are left empty so that
+    ``check`` still scores reading them from the PDFs themselves.
+    """
+    import csv
+    import hashlib
+
+    from extractor.manifest import MANIFEST_COLUMNS
+
+    rows = []
+    for path in sorted(SPECS.glob("*.json")):
+        spec = load_spec(path)
+        pdf = samples_dir / f"{spec['name']}.pdf"
+        if not pdf.exists():
+            continue
+        data = pdf.read_bytes()
+        rows.append({
+            "file": pdf.name, "uploaded": spec["metadata"]["published"], "status": "ok",
+            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+        })
+    with (samples_dir / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(MANIFEST_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="spec names to build (default: all)")
@@ -243,8 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         for spec in specs:
             with pymupdf.open(ROOT / "samples" / f"{spec['name']}.pdf") as doc:
                 write_golden(spec, doc.page_count, ROOT / "golden")
+        write_manifest(ROOT / "samples")
         return 0
     build(specs, ROOT / "samples", ROOT / "golden")
+    write_manifest(ROOT / "samples")
     for spec in specs:
         log.info("built %s", spec["name"])
     return 0

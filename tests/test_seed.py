@@ -51,3 +51,9 @@ def test_seed_sample_markdown(seed_rows):
     assert len(body) == 12
     for line, (rid, text, _) in zip(body, seed_rows):
         assert line.startswith(f"| {rid} | {text} | ")
+
+
+def test_seed_sample_markdown_with_printed_addressees_is_the_target_table(seed_rows):
+    result = CliRunner().invoke(app, ["extract", str(SEED_PDF), "--format", "md", "--raw-addressees"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2:] == [f"| {a} | {b} | {c} |" for a, b, c in seed_rows]

@@ -23,6 +23,7 @@ _INLINE = re.compile(
 )
 # Glossary line: "GMP Greater Manchester Police", "GMP – Greater …", "GMP: …", "GMP = …".
 _GLOSSARY = re.compile(rf"^\s*({_ACR})\s*(?:[-–—:=]\s*|\s+)(\S.{{2,120}})$")
+_TWO_CAPS = re.compile(r"[A-Z][A-Za-z&/]{0,8}[A-Z]")
 _SMALL = {"and", "of", "for", "the", "in", "on", "&"}
 
 
@@ -89,8 +90,9 @@ def acronyms_from_lines(texts: Iterable[str]) -> dict[str, str]:
                 acr = m.group(2)
                 if acr not in found and (exp := expansion_for(acr, m.group(1))):
                     found[acr] = exp
-        g = _GLOSSARY.match(text) if len(text) <= 130 and text[0].isupper() else None
-        if g and g.group(1) not in found and g.group(1).upper() != g.group(1).lower():
+        # cheap test first: an acronym has two capitals in its first word ("GMP", "DfE")
+        g = _GLOSSARY.match(text) if len(text) <= 130 and _TWO_CAPS.match(text) else None
+        if g and g.group(1) not in found:
             exp = g.group(2).strip(" .;")
             if expansion_for(g.group(1), exp) == exp or _starts_expansion(g.group(1), exp):
                 found[g.group(1)] = exp

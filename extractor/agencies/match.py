@@ -26,6 +26,7 @@ from .context import MatchContext
 from .fuzzy import FuzzyIndex
 from .keys import key, key_variants, looks_like_acronym, strip_decorations
 
+_BRACKETED = re.compile(r"\(([^()]{2,60})\)\s*$")
 _SEP = re.compile(r"(?:\s*(?:[;/\\\n+,&]|\band\b|\bwith\b|\bplus\b)\s*)+", re.IGNORECASE)
 _MAX_PIECES = 12
 _MAX_GROUP = 6
@@ -34,9 +35,10 @@ _CONTEXTS = 32
 _AREA_TRIM = (
     "community safety partnership", "csp board", "csp", "safer communities partnership",
     "partnership", "metropolitan borough council", "mbc", "borough council", "district council",
-    "city council", "county council", "council", "local authority",
+    "city council", "county council", "council", "local authority", "safe partnership", "safe",
+    "county",
 )
-_AREA_PREFIX = ("safer ", "london borough of ", "royal borough of ")
+_AREA_PREFIX = ("the ", "safer ", "keeping ", "london borough of ", "royal borough of ")
 
 
 _DEPARTMENT_WORDS = frozenset({
@@ -190,6 +192,11 @@ class AgencyRegistry:
         if whole.matched:
             return [whole]
         parts = self._split(text, scope)
+        if any(not m.matched and self.area(m.input) is not None for m in parts):
+            # "Cambridgeshire and Peterborough CSP": a bare place joined by "and" is part
+            # of one joint name, not a body of its own
+            fuzzy_whole = self._single(text, scope)
+            return [fuzzy_whole if fuzzy_whole.matched else whole]
         found = sum(m.matched for m in parts)
         if found >= 2:
             return parts
@@ -260,7 +267,28 @@ class AgencyRegistry:
         idx = self._department_of(k)
         if idx is not None:
             return self._emit(raw, idx, "department", 95.0, scope)
+        found = self._partnership_of(raw, k, scope)
+        if found is not None:
+            return found
+        inner = _BRACKETED.search(raw)
+        if inner is not None:  # "Communities Board (Kirklees CSP)": the bracket names it
+            match = self._single(inner.group(1), scope, fuzzy=False)
+            if match.matched:
+                return AgencyMatch(raw, match.canonical, match.kind, match.method + "+bracket", match.score, True)
         return self._fuzzy(raw, k, scope) if fuzzy else _unmatched(raw, "none")
+
+    def _partnership_of(self, raw: str, k: str, scope: _Scope) -> AgencyMatch | None:
+        """"Safer Hull Partnership", "The Norfolk County Community Safety Partnership":
+        a partnership named after a place is that place's Community Safety Partnership."""
+        if not k.endswith(("partnership", "csp")) or "safeguarding" in k:
+            return None
+        area = self.area(raw)
+        if area is None or not area.csp:
+            return None
+        body = self._by_name.get(area.csp)
+        if body is None:
+            return None
+        return AgencyMatch(raw, body.canonical, body.kind, "area-csp", 95.0, True)
 
     def _department_of(self, k: str) -> int | None:
         """"Surrey County Council Adult Social Care" → the council: a known body's name

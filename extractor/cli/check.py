@@ -70,7 +70,9 @@ def _update(samples: Path, golden: Path, name: str) -> None:
     pdf = samples / f"{stem}.pdf"
     if not pdf.is_file():
         raise usage_error(f"no sample named {stem!r} ({pdf} not found)")
-    report = extract(pdf)
+    from ..manifest import ManifestResolver
+
+    report = extract(pdf, metadata=ManifestResolver(None).metadata_for(pdf))
     if report.error:
         report_failure(str(pdf), report.error.get("message", "extraction failed"))
         raise typer.Exit(1)
@@ -84,7 +86,8 @@ def _update(samples: Path, golden: Path, name: str) -> None:
         if old is not None:
             doc = score_document(stem, old, report)
             for key in META_FIELDS:  # a field the extractor cannot read yet keeps its checked value
-                if getattr(report.metadata, key) is None:
+                from_pdf = report.metadata.sources.get(key, "").startswith("pdf:")
+                if getattr(report.metadata, key) is None or (key == "published" and from_pdf):
                     setattr(report.metadata, key, getattr(old.metadata, key))
             console.print(f"Changes to {target} (golden → new):")
             _print_diffs(console, doc)

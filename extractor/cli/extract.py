@@ -41,6 +41,9 @@ def extract_command(
     manifest: Path | None = typer.Option(None, "--manifest", help="Fetch manifest with report metadata."),
     ocr: str = typer.Option("auto", "--ocr", help="OCR pages without text: auto, always or never."),
     keep_names: bool = typer.Option(False, "--keep-names", help="Do not anonymise names in the text."),
+    raw_addressees: bool = typer.Option(
+        False, "--raw-addressees", help="In table and md output, show addressees as printed, not canonical."
+    ),
 ) -> None:
     """Extract the recommendations table from DHR PDFs.
 
@@ -61,6 +64,8 @@ def extract_command(
     for path, report in zip(paths, reports):
         if report.error:
             report_failure(str(path), report.error["message"])
+    if raw_addressees and chosen in ("table", "md"):
+        reports = [_with_raw_addressees(r) for r in reports]
     if chosen == "table":
         render_reports_table(reports)
     elif chosen in ("parquet", "xlsx"):
@@ -72,6 +77,14 @@ def extract_command(
             write_reports(reports, chosen, handle)
     if any(r.error for r in reports):
         raise typer.Exit(code=1)
+
+
+def _with_raw_addressees(report: Report) -> Report:
+    """A display copy whose addressee column is the name as printed."""
+    from dataclasses import replace
+
+    recs = [replace(r, addressed_to=[r.addressed_to_raw] if r.addressed_to_raw else []) for r in report.recommendations]
+    return replace(report, recommendations=recs)
 
 
 def _default_format(output: Path | None) -> str:

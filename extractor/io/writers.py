@@ -61,7 +61,8 @@ def write_jsonl(reports: Sequence[Report], out: IO[str]) -> None:
 
 
 def write_csv(reports: Sequence[Report], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=RECORD_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    # CRLF rows (RFC 4180): with "\n" the csv module would leave a bare CR unquoted
+    writer = csv.DictWriter(out, fieldnames=RECORD_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in records(reports):
         writer.writerow({k: guard_formula(v) for k, v in row.items()})

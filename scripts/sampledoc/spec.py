@@ -45,7 +45,7 @@ def rec_text(rec: dict[str, Any]) -> str:
 
 def iter_recs(spec: dict[str, Any]):
     """This report's own recommendations in reading order (never repeats or quotes)."""
-    for section, item in iter_recs_with_layout(spec):
+    for _section, item in iter_recs_with_layout(spec):
         yield item
 
 

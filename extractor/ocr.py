@@ -1,0 +1,356 @@
+"""OCR for pages without a usable text layer (Tesseract, run as a subprocess).
+
+Why a subprocess rather than PyMuPDF's in-process ``get_textpage_ocr``: a subprocess can
+be given a hard timeout (a 35000-pixel scan must not hang a batch), it runs with
+``OMP_THREAD_LIMIT=1`` (Tesseract's OpenMP threads make it ~5x slower on a busy 2-core
+machine), and its hOCR output carries Tesseract's own per-line text height (``x_size``),
+a far better font-size estimate than the glyph boxes MuPDF reports for OCR text. Later
+stages use font size and boldness to find headings, so an OCR'd page should look as much
+as possible like a born-digital one.
+
+The page is rendered to a grayscale PNG (at most ``MAX_PIXELS``), piped to
+``tesseract stdin stdout --psm 4 hocr`` and the hOCR lines are mapped back to PDF
+points. Boldness is estimated from the ink: bold strokes are thicker relative to the
+text height than regular ones. Pages are not rotated first: an upside-down scan is
+read slowly (~60 s a page) and badly; orientation detection (``--psm 0``) is future work.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pymupdf
+
+from .models import Line
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = (
+    "Tesseract OCR is not installed; install it with "
+    "`apt-get install tesseract-ocr tesseract-ocr-eng` (Debian/Ubuntu), "
+    "`brew install tesseract` (macOS) or `dnf install tesseract tesseract-langpack-eng`, "
+    "or run with --ocr never"
+)
+DEFAULT_DPI = 300
+MAX_PIXELS = 24_000_000  # ~A3 at 300 dpi; bigger pages are rendered at a lower dpi
+MIN_DPI = 10  # never exceed MAX_PIXELS, even for a 200-inch poster page
+TIMEOUT_SECONDS = 90.0
+LANGUAGE = "eng"
+# Tesseract page segmentation mode 4, "a single column of text of variable sizes": on
+# scanned samples it beat the default (3, fully automatic) on F1, 5.3 against 4.2 summed
+# over 7 layouts, because mode 3 cuts a column of paragraph numbers ("7.1", "9.2a") off
+# as separate blocks and then misreads the isolated digits ("7.1" → "Td").
+PAGE_SEGMENTATION = "4"
+_BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a line is bold
+_ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
+_TITLE_FIELD = re.compile(r"(\w+)\s+([^;]+)")
+
+
+def tesseract_binary() -> str | None:
+    """The path of the ``tesseract`` executable, or ``None`` when it is not on PATH."""
+    return shutil.which("tesseract")
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_languages(binary: str) -> frozenset[str]:
+    # Raises on failure, and lru_cache does not cache exceptions: a transient failure
+    # is retried next time instead of disabling OCR for the rest of the process.
+    done = subprocess.run(
+        [binary, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
+    )
+    lines = (done.stdout + "\n" + done.stderr).splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and " " not in s.strip())
+
+
+def _languages(binary: str) -> frozenset[str]:
+    """The language packs Tesseract reports (empty when it cannot be asked)."""
+    try:
+        return _cached_languages(binary)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("tesseract --list-langs failed: %s", exc)
+        return frozenset()
+
+
+def tesseract_available(language: str = LANGUAGE) -> bool:
+    """True when Tesseract and its ``language`` data are installed."""
+    binary = tesseract_binary()
+    return binary is not None and language in _languages(binary)
+
+
+def unavailable_reason(language: str = LANGUAGE) -> str | None:
+    """Why OCR cannot run (with the install command), or ``None`` when it can."""
+    binary = tesseract_binary()
+    if binary is None:
+        return INSTALL_HINT
+    if language not in _languages(binary):
+        return (
+            f"Tesseract has no '{language}' language data; install it with "
+            f"`apt-get install tesseract-ocr-{language}`, or run with --ocr never"
+        )
+    return None
+
+
+def choose_dpi(width_pt: float, height_pt: float, dpi: int = DEFAULT_DPI) -> int:
+    """The render resolution: ``dpi`` unless the page would exceed ``MAX_PIXELS``."""
+    area_in = max(width_pt, 1.0) * max(height_pt, 1.0) / (72.0 * 72.0)
+    fit = int((MAX_PIXELS / area_in) ** 0.5)
+    return max(MIN_DPI, min(dpi, fit))
+
+
+def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
+             timeout: float = TIMEOUT_SECONDS) -> list[Line] | None:
+    """OCR one page into ``Line`` objects (PDF points, top-left origin).
+
+    Matches ``load.OcrHook``. Returns ``None`` when OCR could not run (Tesseract missing,
+    crashed or timed out): the page then keeps its own, empty, text layer and the loader
+    reports the document as having no text. Returns ``[]`` for a page OCR found blank.
+    """
+    binary = tesseract_binary()
+    if binary is None:
+        log.warning("page %d: %s", number, INSTALL_HINT)
+        return None
+    rect = page.rect
+    used_dpi = choose_dpi(rect.width, rect.height, dpi)
+    try:
+        pix = page.get_pixmap(dpi=used_dpi, colorspace=pymupdf.csGRAY, alpha=False)
+        png = pix.tobytes("png")
+    except Exception as exc:  # MuPDF render failures (broken image streams, memory)
+        log.warning("page %d: cannot render for OCR: %s", number, exc)
+        return None
+    if _is_blank(pix):  # nothing to read: skip the OCR engine
+        return []
+    hocr = run_tesseract(png, binary=binary, timeout=timeout, label=f"page {number}")
+    if hocr is None:
+        return None
+    raw = join_row_fragments(parse_hocr(hocr))
+    scale = 72.0 / used_dpi
+    strokes = _stroke_ratios(pix, raw)
+    bold = _bold_flags(strokes)
+    return [
+        Line(
+            text=line.text,
+            page=number,
+            bbox=_font_box(line, scale, rect.x0, rect.y0),
+            size=round(line.x_size * scale, 1),
+            bold=is_bold,
+            font="ocr",
+            block=line.block,
+        )
+        for line, is_bold in zip(raw, bold, strict=True)
+    ]
+
+
+def _font_box(line: OcrLine, scale: float, dx: float, dy: float) -> tuple[float, float, float, float]:
+    """The line's box in points, made as tall as a text layer's line box would be.
+
+    Tesseract boxes the ink; PyMuPDF boxes a text line from the font's ascender to its
+    descender. Rebuilding that box from the baseline and text height keeps the vertical
+    gaps between OCR'd lines comparable to those of born-digital pages.
+    """
+    x0, y0, x1, y1 = line.bbox
+    baseline = (y1 + line.baseline) * scale + dy
+    size = line.x_size * scale
+    top = min(y0 * scale + dy, baseline - _ASCENT * size)
+    bottom = max(y1 * scale + dy, baseline + _DESCENT * size)
+    return (x0 * scale + dx, top, x1 * scale + dx, bottom)
+
+
+def run_tesseract(png: bytes, *, binary: str, timeout: float, label: str) -> str | None:
+    """Run Tesseract on PNG bytes and return its hOCR, or ``None`` on failure/timeout."""
+    env = dict(os.environ, OMP_THREAD_LIMIT=os.environ.get("OMP_THREAD_LIMIT", "1"))
+    try:
+        done = subprocess.run(
+            [binary, "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION, "hocr"],
+            input=png, capture_output=True, timeout=timeout, env=env, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        log.warning("%s: OCR timed out after %.0f s", label, timeout)
+        return None
+    except OSError as exc:
+        log.warning("%s: cannot run tesseract: %s", label, exc)
+        return None
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        log.warning("%s: tesseract failed (exit %d): %s", label, done.returncode, tail[0])
+        return None
+    return done.stdout.decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------- hOCR parsing
+@dataclass(slots=True)
+class OcrLine:
+    """One hOCR line in pixel coordinates."""
+
+    bbox: tuple[float, float, float, float]
+    x_size: float
+    block: int
+    baseline: float = 0.0  # hOCR's offset of the baseline from the bbox bottom (<= 0)
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+_LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
+
+
+def _title_fields(title: str) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for part in title.split(";"):
+        match = _TITLE_FIELD.match(part.strip())
+        if not match:
+            continue
+        try:
+            out[match.group(1)] = [float(v) for v in match.group(2).split()]
+        except ValueError:
+            continue
+    return out
+
+
+class _HocrParser(HTMLParser):
+    """Collect lines and their words from Tesseract's hOCR (nested spans)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[OcrLine] = []
+        self.block = -1
+        self._stack: list[str] = []  # the hOCR class of every open element
+        self._word: list[str] | None = None
+        self._word_conf = 100.0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        cls = a.get("class", "")
+        self._stack.append(cls)
+        fields_ = _title_fields(a.get("title", ""))
+        if cls == "ocr_par":
+            self.block += 1
+        elif cls in _LINE_CLASSES and len(fields_.get("bbox", [])) == 4:
+            height = fields_["bbox"][3] - fields_["bbox"][1]
+            size = (fields_.get("x_size") or [height])[0]
+            offset = (fields_.get("baseline") or [0.0, 0.0])[-1]
+            self.lines.append(
+                OcrLine(tuple(fields_["bbox"]), size, max(self.block, 0), min(offset, 0.0))  # type: ignore[arg-type]
+            )
+        elif cls == "ocrx_word":
+            self._word = []
+            self._word_conf = (fields_.get("x_wconf") or [100.0])[0]
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._stack:
+            return
+        cls = self._stack.pop()
+        if cls == "ocrx_word" and self._word is not None:
+            word = _clean_word("".join(self._word).strip())
+            # Specks of noise come back as low-confidence punctuation: drop those only.
+            if word and self.lines and (self._word_conf >= 20 or any(c.isalnum() for c in word)):
+                self.lines[-1].words.append(word)
+            self._word = None
+
+    def handle_data(self, data: str) -> None:
+        if self._word is not None:
+            self._word.append(data)
+
+
+_JUNK = "_|~¢©®`"  # glyphs Tesseract reads from specks and underlines next to words
+
+
+def _clean_word(word: str) -> str:
+    """Strip noise glyphs clinging to a word ("10.2a_" → "10.2a"); keep real words as read."""
+    core = word.strip(_JUNK)
+    return core if any(c.isalnum() for c in core) else word
+
+
+def parse_hocr(hocr: str) -> list[OcrLine]:
+    """The non-empty lines of an hOCR document, in Tesseract's reading order."""
+    parser = _HocrParser()
+    parser.feed(hocr)
+    parser.close()
+    return [line for line in parser.lines if line.words]
+
+
+def _is_blank(pix: pymupdf.Pixmap) -> bool:
+    """True when every pixel has one grey level (Pixmap.is_unicolor is far slower)."""
+    try:
+        import numpy as np
+    except ImportError:
+        return False
+    samples = np.frombuffer(pix.samples_mv, dtype=np.uint8)
+    return bool(samples.size == 0 or samples.min() == samples.max())
+
+
+_FRAGMENT_CHARS = 20  # "9.1a", "(iii)", "Recommendation 12:" — labels, not prose
+
+
+def join_row_fragments(lines: list[OcrLine]) -> list[OcrLine]:
+    """Put a paragraph number back on the line it labels.
+
+    Tesseract's layout analysis often reads a column of hanging-indent numbers
+    ("9.1a", "9.1b" …) as a block of its own, before the text they label, so each number
+    would be separated from its recommendation. A short fragment is joined to the line
+    to its right when the two share a baseline and nothing but a gap lies between them;
+    the joined line takes the text line's place in the reading order.
+    """
+    absorbed: set[int] = set()
+    out = list(lines)
+    for i, left in enumerate(lines):
+        if len(left.text) > _FRAGMENT_CHARS:
+            continue
+        best: int | None = None
+        for j, right in enumerate(lines):
+            if j == i or j in absorbed or right.bbox[0] <= left.bbox[2]:
+                continue
+            height = min(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1])
+            overlap = min(left.bbox[3], right.bbox[3]) - max(left.bbox[1], right.bbox[1])
+            gap = right.bbox[0] - left.bbox[2]
+            if height > 0 and overlap >= 0.5 * height and gap <= 6 * max(left.x_size, 1.0):
+                if best is None or right.bbox[0] < lines[best].bbox[0]:
+                    best = j
+        if best is None:
+            continue
+        right = out[best]
+        out[best] = OcrLine(
+            bbox=(left.bbox[0], min(left.bbox[1], right.bbox[1]), right.bbox[2], max(left.bbox[3], right.bbox[3])),
+            x_size=right.x_size, block=right.block, baseline=right.baseline,
+            words=[*left.words, *right.words],
+        )
+        absorbed.add(i)
+    return [line for k, line in enumerate(out) if k not in absorbed]
+
+
+# --------------------------------------------------------------------------- boldness
+def _stroke_ratios(pix: pymupdf.Pixmap, lines: list[OcrLine]) -> list[float | None]:
+    """Mean horizontal stroke width of each line's ink divided by its text height."""
+    try:
+        import numpy as np
+    except ImportError:  # numpy comes with pandas; without it boldness is simply unknown
+        return [None] * len(lines)
+    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
+    out: list[float | None] = []
+    for line in lines:
+        x0, y0, x1, y1 = (int(v) for v in line.bbox)
+        crop = img[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)]
+        if crop.size == 0 or line.x_size <= 0:
+            out.append(None)
+            continue
+        dark = crop < 128
+        starts = int(dark[:, 0].sum()) + int((dark[:, 1:] & ~dark[:, :-1]).sum())
+        out.append(float(dark.sum()) / starts / line.x_size if starts else None)
+    return out
+
+
+def _bold_flags(ratios: list[float | None]) -> list[bool]:
+    """A line is bold when its stroke ratio is well above the page's median line."""
+    known = sorted(r for r in ratios if r is not None)
+    if len(known) < 3:
+        return [False] * len(ratios)
+    median = known[len(known) // 2]
+    return [r is not None and r > _BOLD_RATIO * median for r in ratios]

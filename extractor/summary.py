@@ -1,0 +1,185 @@
+"""A short summary of a review, taken from its own conclusions or key findings.
+
+The target page opens with three sentences about what the review found. Writing new
+prose would need a language model and would not be reproducible, so this picks up to
+three of the report's own sentences: it finds the "Conclusions" and "Key findings"
+sections by their headings (else the "Executive summary"), splits them into sentences
+and keeps the highest-scoring ones in their original order. The scorer is a fixed keyword-and-position
+rule, so the same PDF always gives the same summary. Names are left to
+:mod:`extractor.anonymise`, which runs over the summary too.
+
+Example:
+    >>> summarise(document)
+    'The panel found that agencies did not share information about the risk ...'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .models import Document, Line
+
+MAX_SECTION_CHARS = 6000
+MIN_WORDS, MAX_WORDS = 8, 60
+
+# Heading kinds in order of preference: the first kind that yields sentences wins.
+HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"^\W*(?:(?:section|chapter|part)\s+)?(?:\d+(?:\.\d+)*\.?\s+|[A-Z]\.\s+)?(?:{rx})\s*:?$", re.I))
+    for kind, rx in (
+        ("conclusions", r"(?:overall\s+|summary\s+of\s+|key\s+)?conclusions?(?:\s+and\s+(?:lessons|learning|recommendations)(?:\s+learn[te]d)?)?"),
+        ("findings", r"(?:key\s+|summary\s+of\s+(?:the\s+)?(?:key\s+)?|main\s+)?findings|key\s+issues(?:\s+arising)?|lessons\s+(?:to\s+be\s+)?learn[te]d|key\s+learning"),
+        ("executive_summary", r"executive\s+summary|summary(?:\s+of\s+the\s+review)?"),
+    )
+)
+_CONTENTS_LINE = re.compile(r"(?:\.{3,}|…{2,}|_{3,}|\s\d{1,3})\s*$")
+_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\)|[ivx]+\.|[•▪◦‣\-–*])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')]?\s+(?=[\"“‘'(]?[A-Z])")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|No|para|cf|vs|St)\.$", re.I)
+_KEYWORDS = {
+    r"\bidentif": 1.0, r"\bfail": 1.5, r"\brisk": 1.5, r"\bagenc": 1.0, r"\bmissed\b": 1.5,
+    r"\bopportunit": 1.5, r"\blesson": 1.0, r"\blearn": 0.8, r"\bconclu": 1.0, r"\bassess": 1.0,
+    r"\binformation[- ]shar|\bshar\w* information": 1.5, r"\bmulti[- ]agency": 1.0,
+    r"\bconcern": 0.8, r"\black\b|\babsence\b": 1.0, r"\bpanel\b": 0.8, r"\bhighlight": 1.0,
+    r"\bpredict|\bprevent": 1.2, r"\bdomestic abuse|\bdomestic violence": 0.5,
+    r"\bawareness|\btraining": 0.6, r"\bsafeguard": 0.6,
+}
+_PENALTIES = {
+    r"^(?:this|the following|in this) (?:section|chapter|report)": 3.0, r"\?$": 3.0,
+    r"\brecommendation": 1.0, r"\bterms of reference\b": 2.0, r"\bsee (?:section|para|appendix)": 2.0,
+}
+# compiled once: scoring runs over every sentence of the chosen sections
+_KEYWORD_RES = [(re.compile(rx, re.I), w) for rx, w in _KEYWORDS.items()]
+_PENALTY_RES = [(re.compile(rx, re.I), w) for rx, w in _PENALTIES.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    kind: str
+    index: int
+
+
+def summarise(document: Document, max_sentences: int = 3) -> str | None:
+    """Up to ``max_sentences`` sentences from the report's conclusions and key findings
+    (pooled, in document order), else from its executive summary; ``None`` if none.
+
+    Example:
+        >>> summarise(document, max_sentences=1)
+        'Agencies did not assess the risk posed by the perpetrator across incidents.'
+    """
+    lines = document.lines()
+    if not lines:
+        return None
+    body_size = _body_size(lines)
+    headings = _find_headings(lines)
+    for group in (("conclusions", "findings"), ("executive_summary",)):
+        texts: list[tuple[int, str]] = []
+        for kind in group:
+            for heading in (h for h in headings if h.kind == kind):
+                text = _section_text(lines, heading.index, body_size)
+                if pick_sentences(text, 1):
+                    texts.append((heading.index, text))
+                    break  # the first usable section of each kind
+        chosen = pick_sentences(" ".join(t for _, t in sorted(texts)), max_sentences)
+        if chosen:
+            return " ".join(chosen)
+    return None
+    body_size = _body_size(lines)
+    headings = _find_headings(lines)
+    for kind, _pattern in HEADING_KINDS:
+        for heading in (h for h in headings if h.kind == kind):
+            text = _section_text(lines, heading.index, body_size)
+            chosen = pick_sentences(text, max_sentences)
+            if chosen:
+                return " ".join(chosen)
+    return None
+
+
+def pick_sentences(text: str, max_sentences: int = 3) -> list[str]:
+    """The best ``max_sentences`` sentences of ``text``, in their original order.
+
+    Example:
+        >>> pick_sentences("The panel found a failure to assess risk across agencies. It rained.", 1)
+        ['The panel found a failure to assess risk across agencies.']
+    """
+    sentences = split_sentences(text)
+    scored = []
+    seen: set[str] = set()
+    for i, sentence in enumerate(sentences):
+        key = re.sub(r"\W+", " ", sentence.lower()).strip()
+        if key in seen:
+            continue  # a sentence the report repeats is said once
+        seen.add(key)
+        words = len(sentence.split())
+        if not MIN_WORDS <= words <= MAX_WORDS:
+            continue
+        score = sum(w for rx, w in _KEYWORD_RES if rx.search(sentence))
+        score -= sum(w for rx, w in _PENALTY_RES if rx.search(sentence))
+        score += 1.0 - i / max(len(sentences), 1)  # earlier sentences state the gist
+        if sum(c.isdigit() for c in sentence) > 8:
+            score -= 1.0  # chronology, not a finding
+        if score > 0:
+            scored.append((score, i, sentence))
+    best = sorted(scored, key=lambda t: (-t[0], t[1]))[:max_sentences]
+    return [s for _, _, s in sorted(best, key=lambda t: t[1])]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, not breaking after "e.g." or "Mr."."""
+    pieces = _SENTENCE_END.split(re.sub(r"\s+", " ", text).strip())
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return [p.strip() for p in out if p.strip()]
+
+
+# --------------------------------------------------------------------------- helpers
+def _body_size(lines: list[Line]) -> float:
+    sizes = Counter(round(line.size) for line in lines if len(line.text) > 40)
+    return float(sizes.most_common(1)[0][0]) if sizes else 10.0
+
+
+def _find_headings(lines: list[Line]) -> list[_Heading]:
+    found = []
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not text or len(text) > 80 or _CONTENTS_LINE.search(text):
+            continue
+        for kind, pattern in HEADING_KINDS:
+            if pattern.match(text):
+                found.append(_Heading(kind, i))
+                break
+    return found
+
+
+def _is_heading(line: Line, body_size: float) -> bool:
+    text = line.text.strip()
+    if not text or len(text) > 80 or text.endswith((".", ",", ";")):
+        return False
+    if any(p.match(text) for _, p in HEADING_KINDS) or re.match(r"^\W*(?:\d+\.?\s+)?(?:recommendations?|appendix|introduction|glossary|references)\b", text, re.I):
+        return True
+    return (line.bold or line.size >= body_size + 1.5) and len(text.split()) <= 10
+
+
+def _section_text(lines: list[Line], start: int, body_size: float) -> str:
+    """The prose under the heading at ``start``, up to the next heading."""
+    parts: list[str] = []
+    size = 0
+    for line in lines[start + 1 :]:
+        if _is_heading(line, body_size) and parts:
+            break
+        if re.search(r"\.{4,}|…{2,}", line.text) or re.fullmatch(r"\s*(?:page\s+)?\d{1,3}\s*", line.text, re.I):
+            continue  # a contents entry or a stray page number
+        text = _NUMBERED.sub("", line.text.strip())
+        if parts and parts[-1].endswith("-") and text[:1].islower():
+            parts[-1] = parts[-1][:-1] + text  # re-join a word hyphenated across lines
+        else:
+            parts.append(text)
+        size += len(text)
+        if size > MAX_SECTION_CHARS:
+            break
+    return " ".join(parts)
