@@ -1,0 +1,230 @@
+"""A guarded process pool: one document at a time per worker, with a time limit and a
+memory limit per document.
+
+Why not ``concurrent.futures.ProcessPoolExecutor``: it cannot stop a task that hangs,
+and one worker killed by the kernel breaks the whole pool. Here the driver owns each
+worker process and its pipe; a worker that runs past its deadline or above its memory
+limit is killed (SIGKILL), its document recorded as a ``timeout``/``memory`` failure,
+and a fresh worker takes its place. A worker that dies on its own (a segfault in a C
+library) is recorded as ``crashed``. The rest of the run carries on.
+
+Workers start with the ``forkserver`` method where available: forking from a clean
+server process is quick, and safe although the driver runs a progress thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from ..settings import Settings
+from .jobs import DocumentFn, Job, Outcome, failure_report, process_document
+
+log = logging.getLogger(__name__)
+
+_POLL_SECONDS = 0.1
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context() -> Any:
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    # Import the extractor once in the server; each worker forked from it starts warm.
+    # (Takes effect when the server first starts; harmless afterwards.)
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+def _worker_main(conn: Connection, fn: DocumentFn, settings: Settings, registry: Any) -> None:
+    """Worker loop: receive a job, run ``fn``, send the outcome; stop on ``None``/EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides how to stop
+    _quiet_mupdf()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        outcome = fn(job, settings, registry)
+        outcome.worker = str(os.getpid())
+        try:
+            conn.send(outcome)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _quiet_mupdf() -> None:
+    """MuPDF prints parser complaints to stderr; in a batch they would bury the progress
+    display. What matters reaches the store as the document's error or warnings."""
+    try:
+        import pymupdf
+
+        pymupdf.TOOLS.mupdf_display_errors(False)
+        pymupdf.TOOLS.mupdf_display_warnings(False)
+    except (ImportError, AttributeError):  # pragma: no cover - older PyMuPDF
+        pass
+
+
+def _rss_mb(pid: int) -> float | None:
+    """Current resident memory of a process in MB (Linux), else ``None``."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: Any
+    conn: Connection
+    job: Job | None = None
+    started: float = 0.0
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class LocalExecutor:
+    """Run the per-document function over jobs in guarded worker processes.
+
+    ``timeout`` is seconds per document, ``max_memory_mb`` the resident memory a worker
+    may reach (``None`` turns the guard off). Outcomes are yielded as documents finish,
+    so the driver can store each one at once.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, *, timeout: float = 120.0,
+                 max_memory_mb: float | None = 2048.0, fn: DocumentFn = process_document) -> None:
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        self.workers = workers or default_workers()
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.timeout = timeout
+        self.max_memory_mb = max_memory_mb
+        self.fn = fn
+        self._ctx = _context()
+
+    def run(self, jobs: Iterable[Job], settings: Settings, registry: Any) -> Iterator[Outcome]:
+        pending = deque(jobs)
+        pool: list[_Worker] = []
+        try:
+            for _ in range(min(self.workers, len(pending))):
+                pool.append(self._spawn(settings, registry))
+            while pending or any(w.job for w in pool):
+                for index, worker in enumerate(pool):
+                    if worker.job is None and pending:
+                        if not worker.process.is_alive():  # died while idle: replace it
+                            worker.kill()
+                            pool[index] = worker = self._spawn(settings, registry)
+                        self._assign(worker, pending.popleft())
+                self._wait(pool)
+                for index, worker in enumerate(pool):
+                    outcome, dead = self._check(worker)
+                    if outcome is not None:
+                        yield outcome
+                    if dead:
+                        worker.kill()
+                        pool[index] = self._spawn(settings, registry)
+        finally:
+            for worker in pool:
+                try:
+                    worker.conn.send(None)
+                except (BrokenPipeError, OSError):
+                    pass
+            deadline = time.monotonic() + 2
+            for worker in pool:
+                worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+                worker.kill()
+
+    # ------------------------------------------------------------------ internals
+    def _spawn(self, settings: Settings, registry: Any) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main, args=(child, self.fn, settings, registry), daemon=True,
+            name="dhr-extract-worker",
+        )
+        process.start()
+        child.close()
+        return _Worker(process=process, conn=parent)
+
+    def _assign(self, worker: _Worker, job: Job) -> None:
+        worker.job = job
+        worker.started = time.monotonic()
+        worker.conn.send(job)
+
+    def _wait(self, pool: list[_Worker]) -> None:
+        busy = [w for w in pool if w.job is not None]
+        if not busy:
+            return
+        now = time.monotonic()
+        next_deadline = min(w.started + self.timeout for w in busy) - now
+        handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        wait(handles, timeout=max(0.0, min(_POLL_SECONDS, next_deadline)))
+
+    def _check(self, worker: _Worker) -> tuple[Outcome | None, bool]:
+        """Collect a finished outcome, or decide the worker must be replaced."""
+        job = worker.job
+        if job is None:
+            return None, False
+        elapsed = time.monotonic() - worker.started
+        try:
+            if worker.conn.poll():
+                outcome: Outcome = worker.conn.recv()
+                worker.job = None
+                return outcome, False
+        except (EOFError, OSError):
+            pass  # the worker died; fall through to the liveness check
+        if not worker.process.is_alive():
+            code = worker.process.exitcode
+            why = f"worker process died (exit code {code})" if code and code > 0 else (
+                f"worker process killed by signal {-code}" if code else "worker process exited")
+            kind = "memory" if code == -signal.SIGKILL else "crashed"
+            if kind == "memory":
+                why += " — most likely the kernel's out-of-memory killer"
+            return self._failed(worker, kind, why, elapsed), True
+        if elapsed > self.timeout:
+            log.warning("%s: timed out after %.0f s; killing its worker", job.path, elapsed)
+            return self._failed(worker, "timeout", f"timed out after {self.timeout:g} s", elapsed), True
+        if self.max_memory_mb is not None:
+            rss = _rss_mb(worker.process.pid)
+            if rss is not None and rss > self.max_memory_mb:
+                log.warning("%s: worker used %.0f MB; killing it", job.path, rss)
+                message = f"used more than {self.max_memory_mb:g} MB of memory ({rss:.0f} MB)"
+                return self._failed(worker, "memory", message, elapsed, rss), True
+        return None, False
+
+    def _failed(self, worker: _Worker, kind: str, message: str, elapsed: float,
+                rss: float | None = None) -> Outcome:
+        job = worker.job
+        assert job is not None
+        worker.job = None
+        report = failure_report(job.path, kind, message)
+        report.sha256 = job.sha256
+        return Outcome(path=job.path, report=report.to_dict(), seconds=elapsed, peak_rss_mb=rss,
+                       worker=str(worker.process.pid))
