@@ -304,6 +304,7 @@ class Report:
                     start_page=s.get("start_page", 0),
                     end_page=s.get("end_page", 0),
                     kind=s.get("kind", "main"),
+                    parent=s.get("parent", ""),
                 )
                 for s in data.get("sections") or []
             ],
