@@ -114,7 +114,10 @@ def debug_extract(
         extra={"registry_version": reg.version},
     )
     if not opts.keep_names:
-        trace.report = anonymise.anonymise_report(trace.report, cleaned)
+        if trace.report.recommendations or trace.report.summary:
+            trace.report = anonymise.anonymise_report(trace.report, cleaned)
+        else:  # nothing to clean: spare the scan for people
+            trace.report.extra["anonymisation"] = {"applied": True, "replaced": []}
     return trace
 
 
