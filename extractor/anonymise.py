@@ -109,6 +109,11 @@ _BY_ACT = re.compile(
     rf"(?=[kmd])\b(?:killing|murder|death|manslaughter)\s+of\s+{_NAME}\s+by\s+(?:(?:her|his|their)\s+(?:{_REL_RE})\s*,?\s+)?(?P<n>{_NAME})"
 )
 _OWNER = "victim|perpetrator|offender|deceased"
+# Words one of the act patterns (_BY_ACT, _PERP_ACT, _PERP_RISK, _VICTIM_ACT) needs.
+_ACT_CUES = (
+    "kill", "murder", "death", "manslaughter", "convicted", "guilty", "sentenced", "charged",
+    "stabbed", "strangled", "attacked", "dead", "died", "fatally", "risk", "threat", "danger",
+)
 _ROLE_TERM = re.compile(
     rf"\b(?:(?P<own>{_OWNER})'s\s+(?P<rel1>{_REL_RE})|(?P<rel2>{_REL_RE})\s+of\s+(?:the\s+)?(?P<own2>{_OWNER})"
     rf"|(?P<main>{'|'.join(_MAIN_ROLES)})(?!'s)|(?P<rel3>{_REL_RE}))\b"
@@ -214,12 +219,18 @@ def find_people(document: Document, *, title: str | None = None) -> list[Person]
                 before = re.split(r"[.;:]", text[max(0, m.start() - 80) : m.start()])[-1]
                 role = role_from_context(before, groups.get("after") or "")
             vote(m.group("q") or m.group("n"), role, is_strong=number < 2 or bool(m.group("q")))
-    for m in _BY_ACT.finditer(text):
+    # The act patterns need an act word; scanning only the sentences that have one is
+    # far cheaper than trying the patterns at every character of the report.
+    acts = " ".join(
+        sentence for sentence in re.split(r"(?<=[.;])\s+", text)
+        if any(cue in sentence for cue in _ACT_CUES)
+    )
+    for m in _BY_ACT.finditer(acts):
         vote(m.group("n"), PERPETRATOR, 2, True, True)
     for pattern in (_PERP_ACT, _PERP_RISK):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(acts):
             vote(m.group("q") or m.group("n"), PERPETRATOR, 1, False)
-    for m in _VICTIM_ACT.finditer(text):
+    for m in _VICTIM_ACT.finditer(acts):
         vote(m.group("q") or m.group("n"), VICTIM, 1, False)
     for name, role in _key_people(document):
         vote(name, role, 3, True, True)

@@ -286,6 +286,12 @@ def find_report_date(text: str) -> str | None:
     return max(pool) if pool else None
 
 
+_DEATH_CUES = (
+    "died", "Died", "DIED", "kill", "Kill", "murder", "Murder", "dead", "death", "Death", "fatal",
+    "lost her", "lost his", "lost their", "homicide", "Homicide", "stabbed", "manslaughter",
+)
+
+
 def find_year_of_death(text: str, *, latest: int | None = None) -> int | None:
     """The year of the death from statements such as "died in March 2016".
 
@@ -296,7 +302,12 @@ def find_year_of_death(text: str, *, latest: int | None = None) -> int | None:
         >>> find_year_of_death("On 21 August 2012 police found Adult A dead at home.")
         2012
     """
-    flat = _flatten(text)
+    # Only sentences that mention a death can state its date: cheap substring tests drop
+    # the rest before the patterns scan (they are tried at every character).
+    flat = " ".join(
+        sentence for sentence in re.split(r"(?<=[.;])\s+", _flatten(text))
+        if any(cue in sentence for cue in _DEATH_CUES)
+    )
     votes: Counter[int] = Counter()
     for pattern in _DEATH_YEAR_PATTERNS:
         for match in pattern.finditer(flat):

@@ -49,9 +49,26 @@ _PENALTIES = {
     r"^(?:this|the following|in this) (?:section|chapter|report)": 3.0, r"\?$": 3.0,
     r"\brecommendation": 1.0, r"\bterms of reference\b": 2.0, r"\bsee (?:section|para|appendix)": 2.0,
 }
-# compiled once: scoring runs over every sentence of the chosen sections
-_KEYWORD_RES = [(re.compile(rx, re.I), w) for rx, w in _KEYWORDS.items()]
 _PENALTY_RES = [(re.compile(rx, re.I), w) for rx, w in _PENALTIES.items()]
+# The keywords as plain lower-case stems (a leading space stands for the word start): a
+# substring test per stem is several times cheaper than a regex search, and scoring
+# runs over every sentence of the chosen sections. Kept in step with _KEYWORDS.
+_KEYWORD_STEMS: tuple[tuple[tuple[str, ...], float], ...] = (
+    ((" identif",), 1.0), ((" fail",), 1.5), ((" risk",), 1.5), ((" agenc",), 1.0),
+    ((" missed ",), 1.5), ((" opportunit",), 1.5), ((" lesson",), 1.0), ((" learn",), 0.8),
+    ((" conclu",), 1.0), ((" assess",), 1.0),
+    ((" information shar", " sharing information", " share information", " shared information"), 1.5),
+    ((" multi agency",), 1.0), ((" concern",), 0.8), ((" lack ", " absence "), 1.0),
+    ((" panel ",), 0.8), ((" highlight",), 1.0), ((" predict", " prevent"), 1.2),
+    ((" domestic abuse", " domestic violence"), 0.5), ((" awareness", " training"), 0.6),
+    ((" safeguard",), 0.6),
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _keyword_score(sentence: str) -> float:
+    low = " " + _NON_WORD.sub(" ", sentence.lower()) + " "
+    return sum(w for stems, w in _KEYWORD_STEMS if any(stem in low for stem in stems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +131,10 @@ def pick_sentences(text: str, max_sentences: int = 3) -> list[str]:
         words = len(sentence.split())
         if not MIN_WORDS <= words <= MAX_WORDS:
             continue
-        score = sum(w for rx, w in _KEYWORD_RES if rx.search(sentence))
+        score = _keyword_score(sentence)
         score -= sum(w for rx, w in _PENALTY_RES if rx.search(sentence))
         score += 1.0 - i / max(len(sentences), 1)  # earlier sentences state the gist
-        if sum(c.isdigit() for c in sentence) > 8:
+        if sum(map(str.isdigit, sentence)) > 8:
             score -= 1.0  # chronology, not a finding
         if score > 0:
             scored.append((score, i, sentence))
@@ -143,12 +160,18 @@ def _body_size(lines: list[Line]) -> float:
     return float(sizes.most_common(1)[0][0]) if sizes else 10.0
 
 
+_HEADING_WORDS = ("conclu", "finding", "issues", "lesson", "learning", "summary")
+
+
 def _find_headings(lines: list[Line]) -> list[_Heading]:
     found = []
     for i, line in enumerate(lines):
         text = line.text.strip()
-        if not text or len(text) > 80 or _CONTENTS_LINE.search(text):
+        if not text or len(text) > 80:
             continue
+        low = text.lower()
+        if not any(w in low for w in _HEADING_WORDS) or _CONTENTS_LINE.search(text):
+            continue  # (a substring test first: this runs on every line of the report)
         for kind, pattern in HEADING_KINDS:
             if pattern.match(text):
                 found.append(_Heading(kind, i))
