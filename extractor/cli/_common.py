@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
@@ -12,7 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..io.writers import FORMATS
 from ..models import Report
+
+# The writers' formats as CLI choices (one list: a new writer appears in every command).
+ExportFormat = StrEnum("ExportFormat", {f: f for f in FORMATS})  # type: ignore[misc]
+OutputFormat = StrEnum("OutputFormat", {f: f for f in ("table", *FORMATS)})  # type: ignore[misc]
 
 
 def err_console() -> Console:

@@ -19,7 +19,7 @@ from ..batch.store import RunSummary
 from ..errors import ExtractorError
 from ..io.writers import infer_format, write_reports
 from ..settings import Settings
-from ._common import err_console, text_output, usage_error
+from ._common import ExportFormat, err_console, text_output, usage_error
 
 DEFAULT_STORE = Path("dhr-extract.sqlite")
 
@@ -29,13 +29,6 @@ class ExecutorName(StrEnum):
     dask = "dask"
 
 
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    md = "md"
-    parquet = "parquet"
-    xlsx = "xlsx"
 
 
 class DiffFormat(StrEnum):

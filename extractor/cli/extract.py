@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,17 +12,7 @@ from ..api import extract_many, iter_pdf_paths
 from ..io.writers import infer_format, write_reports
 from ..models import Metadata, Report
 from ..settings import Settings
-from ._common import render_reports_table, report_failure, text_output, usage_error
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    md = "md"
-    parquet = "parquet"
-    xlsx = "xlsx"
+from ._common import OutputFormat, render_reports_table, report_failure, text_output, usage_error
 
 
 def register(app: typer.Typer) -> None:
