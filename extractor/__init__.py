@@ -6,7 +6,7 @@
 """
 
 from ._version import __version__
-from .api import Trace, debug_extract, extract, extract_many
+from .api import Trace, debug_extract, extract, extract_many, load_registry
 from .errors import (
     CorruptPDF,
     EmptyFile,
@@ -42,4 +42,5 @@ __all__ = [
     "debug_extract",
     "extract",
     "extract_many",
+    "load_registry",
 ]
