@@ -100,3 +100,28 @@ def join_lines(parts: list[str]) -> str:
 
 def words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z][A-Za-z'’&-]*", text)
+
+
+def sentences_with(text: str, cues: tuple[str, ...]) -> str:
+    """The sentences of ``text`` that contain any of ``cues``, in order, joined by spaces.
+
+    ``text`` is whitespace-flattened (see :func:`squash`); a sentence ends at "." or ";"
+    before a space. Finding each cue with ``str.find`` and widening to its sentence is
+    several times cheaper than splitting a long report into sentences and testing
+    every one, and gives the same result.
+
+    Example:
+        >>> sentences_with("She moved. He died in 2015; police came. It rained.", ("died",))
+        'He died in 2015;'
+    """
+    found: dict[int, int] = {}
+    for cue in cues:
+        at = text.find(cue)
+        while at != -1:
+            start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at))
+            start = 0 if start == -1 else start + 2
+            ends = [e for e in (text.find(". ", at), text.find("; ", at)) if e != -1]
+            end = min(ends) + 1 if ends else len(text)
+            found[start] = end
+            at = text.find(cue, end)
+    return " ".join(text[start:end] for start, end in sorted(found.items()))

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ._text import sentences_with
 from .metadata import find_pseudonym
 from .models import Document, Report
 
@@ -230,10 +231,7 @@ def find_people(
             vote(m.group("q") or m.group("n"), role, is_strong=number < 2 or bool(m.group("q")))
     # The act patterns need an act word; scanning only the sentences that have one is
     # far cheaper than trying the patterns at every character of the report.
-    acts = " ".join(
-        sentence for sentence in re.split(r"(?<=[.;])\s+", scan)
-        if any(cue in sentence for cue in _ACT_CUES)
-    )
+    acts = " ".join(sentences_with(stretch, _ACT_CUES) for stretch in scan.split("\n"))
     for m in _BY_ACT.finditer(acts):
         vote(m.group("n"), PERPETRATOR, 2, True, True)
     for pattern in (_PERP_ACT, _PERP_RISK):

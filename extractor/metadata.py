@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ._text import sentences_with, squash
 from .models import Document, Metadata
 
 COVER_PAGES = 2  # the cover and the page after it (often the title page proper)
@@ -304,10 +305,7 @@ def find_year_of_death(text: str, *, latest: int | None = None) -> int | None:
     """
     # Only sentences that mention a death can state its date: cheap substring tests drop
     # the rest before the patterns scan (they are tried at every character).
-    flat = " ".join(
-        sentence for sentence in re.split(r"(?<=[.;])\s+", _flatten(text))
-        if any(cue in sentence for cue in _DEATH_CUES)
-    )
+    flat = sentences_with(squash(text.replace("\u00a0", " ").replace("\u2011", "-")), _DEATH_CUES)
     votes: Counter[int] = Counter()
     for pattern in _DEATH_YEAR_PATTERNS:
         for match in pattern.finditer(flat):
