@@ -64,6 +64,7 @@ _KEYWORD_STEMS: tuple[tuple[tuple[str, ...], float], ...] = (
     ((" safeguard",), 0.6),
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_WORD_KEY = re.compile(r"\W+")
 
 
 def _keyword_score(sentence: str) -> float:
@@ -90,15 +91,16 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
         return None
     body_size = _body_size(lines)
     headings = _find_headings(lines)
+    memo: dict[str, float | None] = {}
     for group in (("conclusions", "findings"), ("executive_summary",)):
         texts: list[tuple[int, str]] = []
         for kind in group:
             for heading in (h for h in headings if h.kind == kind):
                 text = _section_text(lines, heading.index, body_size)
-                if pick_sentences(text, 1):
+                if pick_sentences(text, 1, _memo=memo):
                     texts.append((heading.index, text))
                     break  # the first usable section of each kind
-        chosen = pick_sentences(" ".join(t for _, t in sorted(texts)), max_sentences)
+        chosen = pick_sentences(" ".join(t for _, t in sorted(texts)), max_sentences, _memo=memo)
         if chosen:
             return " ".join(chosen)
     return None
@@ -113,33 +115,44 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
     return None
 
 
-def pick_sentences(text: str, max_sentences: int = 3) -> list[str]:
+def pick_sentences(text: str, max_sentences: int = 3, *, _memo: dict[str, float | None] | None = None) -> list[str]:
     """The best ``max_sentences`` sentences of ``text``, in their original order.
 
     Example:
         >>> pick_sentences("The panel found a failure to assess risk across agencies. It rained.", 1)
         ['The panel found a failure to assess risk across agencies.']
     """
+    memo = {} if _memo is None else _memo  # summarise() scores a section's sentences once
     sentences = split_sentences(text)
     scored = []
     seen: set[str] = set()
     for i, sentence in enumerate(sentences):
-        key = re.sub(r"\W+", " ", sentence.lower()).strip()
+        key = _NON_WORD_KEY.sub(" ", sentence.lower()).strip()
         if key in seen:
             continue  # a sentence the report repeats is said once
         seen.add(key)
-        words = len(sentence.split())
-        if not MIN_WORDS <= words <= MAX_WORDS:
+        if sentence not in memo:
+            memo[sentence] = _sentence_score(sentence)
+        score = memo[sentence]
+        if score is None:
             continue
-        score = _keyword_score(sentence)
-        score -= sum(w for rx, w in _PENALTY_RES if rx.search(sentence))
         score += 1.0 - i / max(len(sentences), 1)  # earlier sentences state the gist
-        if sum(map(str.isdigit, sentence)) > 8:
-            score -= 1.0  # chronology, not a finding
         if score > 0:
             scored.append((score, i, sentence))
     best = sorted(scored, key=lambda t: (-t[0], t[1]))[:max_sentences]
     return [s for _, _, s in sorted(best, key=lambda t: t[1])]
+
+
+def _sentence_score(sentence: str) -> float | None:
+    """A sentence's keyword score less its penalties; ``None`` if too short or too long."""
+    words = len(sentence.split())
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        return None
+    score = _keyword_score(sentence)
+    score -= sum(w for rx, w in _PENALTY_RES if rx.search(sentence))
+    if sum(map(str.isdigit, sentence)) > 8:
+        score -= 1.0  # chronology, not a finding
+    return score
 
 
 def split_sentences(text: str) -> list[str]:
@@ -160,7 +173,9 @@ def _body_size(lines: list[Line]) -> float:
     return float(sizes.most_common(1)[0][0]) if sizes else 10.0
 
 
-_HEADING_WORDS = ("conclu", "finding", "issues", "lesson", "learning", "summary")
+# One of these words is in every heading HEADING_KINDS matches: a cheap test first,
+# since this runs on every line of the report.
+_HEADING_WORDS = re.compile(r"conclu|finding|issues|lesson|learning|summary", re.I)
 
 
 def _find_headings(lines: list[Line]) -> list[_Heading]:
@@ -169,9 +184,8 @@ def _find_headings(lines: list[Line]) -> list[_Heading]:
         text = line.text.strip()
         if not text or len(text) > 80:
             continue
-        low = text.lower()
-        if not any(w in low for w in _HEADING_WORDS) or _CONTENTS_LINE.search(text):
-            continue  # (a substring test first: this runs on every line of the report)
+        if not _HEADING_WORDS.search(text) or _CONTENTS_LINE.search(text):
+            continue
         for kind, pattern in HEADING_KINDS:
             if pattern.match(text):
                 found.append(_Heading(kind, i))
