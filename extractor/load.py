@@ -46,9 +46,13 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _ITALIC_FONT = re.compile(r"italic|oblique", re.I)
 _MIN_TEXT_CHARS = 40
 # Pages that need fonts and exact line boxes: those naming recommendations or an action
-# plan, the pages after them (a section runs on), and the first pages.
+# plan, the pages after a heading or lead-in that names them (a section runs on), and
+# the first pages.
 _DETAIL_WORDS = re.compile(r"[Rr]ecommendation|RECOMMENDATION|[Aa]ction [Pp]lan|ACTION PLAN")
 _DETAIL_AFTER = 5
+_HEADING_CHARS = 60  # a mention this short is a heading, label or column header, not prose
+_CONTENTS_WORD = re.compile(r"\b(?:contents|CONTENTS|Contents)\b")
+_CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…|_{3,}|\s)\s*\d{1,3}\s*$")
 _DETAIL_FIRST = 3  # below this for the whole document, there is no usable text layer
 
 # A hook for OCR: given a MuPDF page, return its lines (or None if OCR is unavailable).
@@ -169,7 +173,7 @@ def _read_pages(
                 blocks = textpage.extractBLOCKS()
                 named = any(b[6] == 0 and _DETAIL_WORDS.search(b[4]) for b in blocks)
                 lines = page_lines(page, index + 1, textpage=textpage) if named else block_lines(blocks, index + 1)
-            if named:
+            if named and opens_section(lines):
                 detail_until = max(detail_until, index + _DETAIL_AFTER)
             ocr = False
             if ocr_hook is not None and _needs_ocr(lines, settings):
@@ -184,6 +188,29 @@ def _read_pages(
     if failures and failures == doc.page_count:
         raise CorruptPDF("corrupt PDF: no page could be read", path=name)
     return _calibrate_sizes(pages)
+
+
+def opens_section(lines: Sequence[Line]) -> bool:
+    """True when a page's lines may start a recommendations section or action plan.
+
+    That is a line naming them that looks like a heading (bold, larger than the page's
+    body text, or short: a "Recommendation 3" label, a column header) or a lead-in
+    ending in a colon ("The panel makes these recommendations:"), on a page that is not
+    a table of contents. A mention in running prose does not open a section, so the
+    pages after it need no font detail.
+    """
+    texts = [line.text.strip() for line in lines]
+    if any(_CONTENTS_WORD.search(t) for t in texts) and sum(1 for t in texts if _CONTENTS_ENTRY.search(t)) >= 3:
+        return False
+    sizes: dict[float, int] = {}
+    for line, text in zip(lines, texts):
+        sizes[line.size] = sizes.get(line.size, 0) + len(text)
+    body = max(sizes, key=sizes.__getitem__) if sizes else 0.0
+    return any(
+        (len(text) <= _HEADING_CHARS or text.endswith(":") or line.bold or line.size > body + 0.5)
+        and _DETAIL_WORDS.search(text)
+        for line, text in zip(lines, texts)
+    )
 
 
 def block_lines(blocks: Sequence[Sequence[object]], number: int) -> list[Line]:
