@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -48,7 +49,6 @@ _MIN_TEXT_CHARS = 40
 # Pages that need fonts and exact line boxes: those naming recommendations or an action
 # plan, the pages after a heading or lead-in that names them (a section runs on), and
 # the first pages.
-_DETAIL_WORDS = re.compile(r"[Rr]ecommendation|RECOMMENDATION|[Aa]ction [Pp]lan|ACTION PLAN")
 _DETAIL_AFTER = 5
 _HEADING_CHARS = 60  # a mention this short is a heading, label or column header, not prose
 _CONTENTS_WORD = re.compile(r"\b(?:contents|CONTENTS|Contents)\b")
@@ -154,40 +154,60 @@ def _read_pages(
     """Every page's lines: full detail (fonts, exact line boxes) where it can matter.
 
     Fonts and sizes only matter where a recommendations section can be: on pages that
-    mention recommendations or an action plan, the few pages after them, and the first
-    pages (cover and contents). Elsewhere MuPDF's cheaper block output gives the text
-    and positions, which is all the later stages read there; this saves most of the
-    cost of "dict" extraction on long narrative chapters.
+    mention recommendations or an action plan, the few pages after one that opens such
+    a section, and the first pages (cover and contents). Elsewhere MuPDF's cheaper block
+    output gives the text and positions, which is all the later stages read there; this
+    saves most of the cost of "dict" extraction on long narrative chapters. Block pages
+    get their lines once the detailed pages have set the document's size scale.
     """
-    pages: list[Page] = []
+    pages: list[Page | None] = []
+    deferred: list[tuple[int, float, float, list[tuple[Any, ...]]]] = []  # block pages
     failures = 0
     detail_until = _DETAIL_FIRST - 1
     for index in range(doc.page_count):
         try:
             page = doc.load_page(index)
+            rect = page.rect
             textpage = page.get_textpage(flags=_TEXT_FLAGS)
+            lines: list[Line] | None = None
             if index <= detail_until:
                 lines = page_lines(page, index + 1, textpage=textpage)
-                named = any(_DETAIL_WORDS.search(line.text) for line in lines)
+                text = "\n".join(line.text for line in lines)
             else:
-                blocks = textpage.extractBLOCKS()
-                named = any(b[6] == 0 and _DETAIL_WORDS.search(b[4]) for b in blocks)
-                lines = page_lines(page, index + 1, textpage=textpage) if named else block_lines(blocks, index + 1)
-            if named and opens_section(lines):
-                detail_until = max(detail_until, index + _DETAIL_AFTER)
-            ocr = False
-            if ocr_hook is not None and _needs_ocr(lines, settings):
+                blocks = [b for b in textpage.extractBLOCKS() if b[6] == 0]
+                text = "\n".join(b[4] for b in blocks)
+            if names_section(text):
+                if lines is None:
+                    lines = page_lines(page, index + 1, textpage=textpage)
+                if opens_section(lines):
+                    detail_until = max(detail_until, index + _DETAIL_AFTER)
+            if ocr_hook is not None and _needs_ocr(text, settings):
                 ocr_lines = ocr_hook(page, index + 1)
                 if ocr_lines is not None:
-                    lines, ocr = ocr_lines, True
-            pages.append(Page(index + 1, page.rect.width, page.rect.height, tuple(lines), ocr))
+                    pages.append(Page(index + 1, rect.width, rect.height, tuple(ocr_lines), True))
+                    continue
+            if lines is None:
+                deferred.append((index, rect.width, rect.height, blocks))
+                pages.append(None)
+            else:
+                pages.append(Page(index + 1, rect.width, rect.height, tuple(lines), False))
         except Exception as exc:  # a broken page must not sink the whole document
             failures += 1
             log.warning("%s: page %d unreadable: %s", name, index + 1, _short(exc))
             pages.append(Page(index + 1, 595.0, 842.0, ()))
     if failures and failures == doc.page_count:
         raise CorruptPDF("corrupt PDF: no page could be read", path=name)
-    return _calibrate_sizes(pages)
+    if deferred:
+        ratio, body = _size_scale(p for p in pages if p is not None)
+        for index, width, height, blocks in deferred:
+            pages[index] = Page(index + 1, width, height, tuple(block_lines(blocks, index + 1, ratio, body)), False)
+    return pages  # type: ignore[return-value]  # every placeholder is filled
+
+
+def names_section(text: str) -> bool:
+    """True when ``text`` names recommendations or an action plan (any case)."""
+    low = text.lower()
+    return "recommendation" in low or "action plan" in low
 
 
 def opens_section(lines: Sequence[Line]) -> bool:
@@ -199,48 +219,52 @@ def opens_section(lines: Sequence[Line]) -> bool:
     a table of contents. A mention in running prose does not open a section, so the
     pages after it need no font detail.
     """
-    texts = [line.text.strip() for line in lines]
-    if any(_CONTENTS_WORD.search(t) for t in texts) and sum(1 for t in texts if _CONTENTS_ENTRY.search(t)) >= 3:
-        return False
     sizes: dict[float, int] = {}
-    for line, text in zip(lines, texts):
-        sizes[line.size] = sizes.get(line.size, 0) + len(text)
+    for line in lines:
+        sizes[line.size] = sizes.get(line.size, 0) + len(line.text)
     body = max(sizes, key=sizes.__getitem__) if sizes else 0.0
-    return any(
-        (len(text) <= _HEADING_CHARS or text.endswith(":") or line.bold or line.size > body + 0.5)
-        and _DETAIL_WORDS.search(text)
-        for line, text in zip(lines, texts)
+    opening = any(
+        (line.bold or line.size > body + 0.5 or len(text) <= _HEADING_CHARS or text.endswith(":"))
+        and names_section(text)
+        for line in lines
+        for text in (line.text.strip(),)
     )
+    if not opening:
+        return False
+    texts = [line.text.strip() for line in lines]
+    contents = any(_CONTENTS_WORD.search(t) for t in texts) and sum(1 for t in texts if _CONTENTS_ENTRY.search(t)) >= 3
+    return not contents
 
 
-def block_lines(blocks: Sequence[Sequence[object]], number: int) -> list[Line]:
+def block_lines(
+    blocks: Sequence[Sequence[Any]], number: int, ratio: float = 1.0, body: float | None = None
+) -> list[Line]:
     """Lines from MuPDF's block output: text and boxes, no fonts (``font == ""``).
 
-    A block's height is shared evenly among its lines; sizes are estimates that
-    ``_calibrate_sizes`` turns into the document's own scale.
+    A block's height is shared evenly among its lines, and a line's size is its height
+    over ``ratio`` (line height per point of font size, measured on the detailed lines).
+    With ``body`` (the document's body size) a line of about body height gets exactly
+    that size, so it never looks like a heading; only clearly bigger text keeps its
+    larger estimate.
     """
     out: list[Line] = []
-    for b in blocks:
-        if b[6] != 0:
+    for x0, y0, x1, y1, text, block, kind in blocks:
+        if kind != 0:
             continue
-        x0, y0, x1, y1 = (float(v) for v in b[:4])  # type: ignore[arg-type]
-        texts = [t for t in str(b[4]).split("\n") if t.strip()]
+        texts = [t for t in text.split("\n") if t.strip()]
         if not texts:
             continue
         step = (y1 - y0) / len(texts)
-        for i, text in enumerate(texts):
+        estimate = step / ratio
+        size = body if body is not None and estimate < body * 1.25 else round(estimate, 1)
+        for i, line_text in enumerate(texts):
             top = y0 + i * step
-            out.append(Line(text, number, (x0, top, x1, top + step), round(step, 1), False, False, "", int(b[5])))  # type: ignore[call-overload]
+            out.append(Line(line_text, number, (x0, top, x1, top + step), size, False, False, "", block))
     return out
 
 
-def _calibrate_sizes(pages: list[Page]) -> list[Page]:
-    """Give block lines sizes on the scale of the detailed lines.
-
-    Line height over font size is measured on the detailed lines; a block line of about
-    body height gets exactly the body size (so it never looks like a heading), and only
-    clearly bigger text keeps its larger estimate.
-    """
+def _size_scale(pages: Iterable[Page]) -> tuple[float, float]:
+    """(line height per point of font size, body font size) from the detailed lines."""
     ratios: list[float] = []
     weights: dict[float, int] = {}
     for page in pages:
@@ -248,29 +272,18 @@ def _calibrate_sizes(pages: list[Page]) -> list[Page]:
             if line.font and line.size > 0:
                 ratios.append((line.bbox[3] - line.bbox[1]) / line.size)
                 weights[line.size] = weights.get(line.size, 0) + len(line.text)
-    if not any(not line.font for page in pages for line in page.lines):
-        return pages
     ratio = sorted(ratios)[len(ratios) // 2] if ratios else 1.2
     body = max(weights, key=weights.__getitem__) if weights else 10.0
-    out = []
-    for page in pages:
-        lines = []
-        for line in page.lines:
-            if not line.font:
-                estimate = line.size / ratio
-                size = body if estimate < body * 1.25 else round(estimate, 1)
-                line = Line(line.text, line.page, line.bbox, size, False, False, "", line.block)
-            lines.append(line)
-        out.append(Page(page.number, page.width, page.height, tuple(lines), page.ocr))
-    return out
+    return ratio, body
 
 
-def _needs_ocr(lines: list[Line], settings: Settings) -> bool:
+def _needs_ocr(text: str, settings: Settings) -> bool:
+    """Whether to OCR a page, given its text: fewer than 20 visible characters."""
     if settings.ocr == "never":
         return False
     if settings.ocr == "always":
         return True
-    return sum(len(line.text) for line in lines) < 20
+    return len(text) < 20 or (len(text) < 1000 and len("".join(text.split())) < 20)
 
 
 def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None) -> list[Line]:
