@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ._text import sentences_with
@@ -82,19 +82,29 @@ _NAME = (
 # of a long report at once (about twice as fast on these patterns).
 _NAME_START = r"(?=[A-Z'‘\"“])"
 _QNAME = rf"(?:['‘\"“](?P<q>[^'’\"”\n]{{1,40}})['’\"”]|(?P<n>{_NAME}))"
-# The first two carry no "ctx" group: their context is the sentence before the match (a
-# leading lazy group would make the scan quadratic on long reports).
-_DECLARATIONS = (
+# Each pattern starts with a literal where it can: the regex engine then jumps between
+# occurrences of that literal instead of trying every character of a long report (five
+# to ten times faster). The word boundary before the literal is checked in code.
+# The "referred to"/"pseudonym" ones carry no "ctx" group: their context is the
+# sentence before the match (a leading lazy group would make the scan quadratic).
+# Each entry is (states a name outright, starts with a word, pattern).
+_DECLARATIONS: tuple[tuple[bool, bool, re.Pattern[str]], ...] = (
     # "The victim will be referred to as 'Sarah'", "her son, known as Tom"
-    re.compile(rf"(?=[rkcn])\b(?:referred\s+to|known|called|named)\s+(?:in\s+this\s+(?:report|review)\s+)?as\s+{_QNAME}"),
+    *(
+        (True, True, re.compile(rf"{cue}\s+(?:in\s+this\s+(?:report|review)\s+)?as\s+{_QNAME}"))
+        for cue in (r"referred\s+to", "known", "called", "named")
+    ),
     # "the pseudonym 'Sarah' … for the victim"
-    re.compile(rf"(?=p)\bpseudonyms?\s+(?:of\s+)?{_QNAME}(?P<after>[^.;:]{{0,60}})"),
+    (True, True, re.compile(rf"pseudonyms?\s+(?:of\s+)?{_QNAME}(?P<after>[^.;:]{{0,60}})")),
     # "the victim, Sarah", "the perpetrator Adam", "the victim's son, Tom"
-    re.compile(rf"(?=[Tt])\b(?P<ctx>[Tt]he\s+(?:{_ROLE_WORD}(?:['’]s\s+(?:{_REL_RE}))?))\s*,?\s+{_QNAME}"),
+    *(
+        (False, True, re.compile(rf"(?P<ctx>{the}\s+(?:{_ROLE_WORD}(?:['’]s\s+(?:{_REL_RE}))?))\s*,?\s+{_QNAME}"))
+        for the in ("the", "The")
+    ),
     # "(the perpetrator) Adam"
-    re.compile(rf"\((?P<ctx>(?:the\s+)?[\w' ’-]{{3,40}})\)\s+{_QNAME}"),
+    (False, False, re.compile(rf"\((?P<ctx>(?:the\s+)?[\w' ’-]{{3,40}})\)\s+{_QNAME}")),
     # "Sarah (the victim)", "Adam, the perpetrator,", "Tom (victim's son)"
-    re.compile(rf"{_NAME_START}{_QNAME}\s*(?:\(|,\s*)(?P<ctx>(?:the\s+)?(?:{_ROLE_WORD}|{_REL_RE}|[\w-]+['’]s\s+(?:{_REL_RE}))[\w' ’-]{{0,30}}?)[),]"),
+    (False, False, re.compile(rf"{_NAME_START}{_QNAME}\s*(?:\(|,\s*)(?P<ctx>(?:the\s+)?(?:{_ROLE_WORD}|{_REL_RE}|[\w-]+['’]s\s+(?:{_REL_RE}))[\w' ’-]{{0,30}}?)[),]")),
 )
 # Who did what: "Adult A was killed", "Adam was convicted", "killing of X by her husband Y".
 _VICTIM_ACT = re.compile(
@@ -220,15 +230,8 @@ def find_people(
         if name is None and _plausible_title(title, text):
             name = find_pseudonym(f"death of {title}")
         vote(name, VICTIM, 5, True, True)
-    for number, pattern in enumerate(_DECLARATIONS):
-        for m in pattern.finditer(scan):
-            groups = m.groupdict()
-            if groups.get("ctx") is not None:
-                role = role_from_phrase(groups["ctx"])
-            else:
-                before = re.split(r"[.;:]", scan[max(0, m.start() - 80) : m.start()])[-1]
-                role = role_from_context(before, groups.get("after") or "")
-            vote(m.group("q") or m.group("n"), role, is_strong=number < 2 or bool(m.group("q")))
+    for name, role, outright in _declarations(scan):
+        vote(name, role, is_strong=outright)
     # The act patterns need an act word; scanning only the sentences that have one is
     # far cheaper than trying the patterns at every character of the report.
     acts = " ".join(sentences_with(stretch, _ACT_CUES) for stretch in scan.split("\n"))
@@ -242,6 +245,21 @@ def find_people(
     for name, role in _key_people(document):
         vote(name, role, 3, True, True)
     return _with_variants(_decide(votes, declared, strong, lambda word: _has_word(text, word)))
+
+
+def _declarations(text: str) -> Iterator[tuple[str | None, str | None, bool]]:
+    """(name, role, stated outright) for each declaration of a person in ``text``."""
+    for outright, word_first, pattern in _DECLARATIONS:
+        for m in pattern.finditer(text):
+            if word_first and m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+                continue  # inside a word ("unknown as"): not the cue
+            groups = m.groupdict()
+            if groups.get("ctx") is not None:
+                role = role_from_phrase(groups["ctx"])
+            else:
+                before = re.split(r"[.;:]", text[max(0, m.start() - 80) : m.start()])[-1]
+                role = role_from_context(before, groups.get("after") or "")
+            yield m.group("q") or m.group("n"), role, outright or bool(m.group("q"))
 
 
 # Capitalised words that start sentences or agency names and are never a person's name

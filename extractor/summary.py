@@ -173,9 +173,6 @@ def _body_size(lines: list[Line]) -> float:
     return float(sizes.most_common(1)[0][0]) if sizes else 10.0
 
 
-# One of these words is in every heading HEADING_KINDS matches: a cheap test first,
-# since this runs on every line of the report.
-_HEADING_WORDS = re.compile(r"conclu|finding|issues|lesson|learning|summary", re.I)
 
 
 def _find_headings(lines: list[Line]) -> list[_Heading]:
@@ -184,7 +181,13 @@ def _find_headings(lines: list[Line]) -> list[_Heading]:
         text = line.text.strip()
         if not text or len(text) > 80:
             continue
-        if not _HEADING_WORDS.search(text) or _CONTENTS_LINE.search(text):
+        # One of these words is in every heading HEADING_KINDS matches; plain substring
+        # tests first, since this runs on every line of the report.
+        low = text.lower()
+        if not (
+            "conclu" in low or "finding" in low or "issues" in low
+            or "lesson" in low or "learning" in low or "summary" in low
+        ) or _CONTENTS_LINE.search(text):
             continue
         for kind, pattern in HEADING_KINDS:
             if pattern.match(text):
