@@ -77,7 +77,7 @@ _NUMBER = re.compile(r"^(?:(?:chapter|section|part)\s+)?(\d{1,2}(?:\.\d{1,2}){0,
 class _Style:
     body_size: float
     heading_sizes: tuple[float, ...]
-    memo: dict[int, bool] | None = None  # id(line) → is_heading_like, filled once per run
+    heading_like: list[bool] | None = None  # is_heading_like of each line, by index
 
 
 def body_size(lines: list[Line]) -> float:
@@ -117,23 +117,20 @@ def heading_number(text: str) -> tuple[int, ...] | None:
 
 def is_heading_like(line: Line, style: _Style) -> bool:
     """A short line set apart by weight, size or capitals (a candidate heading)."""
-    if style.memo is not None:
-        known = style.memo.get(id(line))
-        if known is None:
-            known = style.memo[id(line)] = _heading_like(line, style)
-        return known
-    return _heading_like(line, style)
-
-
-def _heading_like(line: Line, style: _Style) -> bool:
     text = line.text.strip()
-    if not text or len(text) > 110 or text.endswith((",", ";")):
+    if not text or len(text) > 110:
         return False
-    if len(text.split()) > 16:
+    # cheapest tests first: this runs on every line of the report
+    if not (line.bold or line.size >= style.body_size + 0.9 or (len(text) > 3 and text.isupper())):
         return False
-    bigger = line.size >= style.body_size + 0.9
-    caps = text.isupper() and len(text) > 3
-    return line.bold or bigger or caps
+    return not text.endswith((",", ";")) and len(text.split()) <= 16
+
+
+def _heading_at(i: int, lines: list[Line], style: _Style) -> bool:
+    """``is_heading_like`` of ``lines[i]``, computed once per line when precomputed."""
+    if style.heading_like is not None:
+        return style.heading_like[i]
+    return is_heading_like(lines[i], style)
 
 
 def _rank(line: Line) -> tuple[float, bool]:
@@ -153,7 +150,8 @@ def locate_sections(document: Document) -> list[Section]:
     lines = document.lines()
     if not lines:
         return []
-    style = _Style(body_size(lines), (), {})
+    style = _Style(body_size(lines), ())
+    style.heading_like = [is_heading_like(line, style) for line in lines]
     skip_pages = toc_pages(document)
     sections: list[Section] = []
     covered_until = -1
@@ -161,6 +159,9 @@ def locate_sections(document: Document) -> list[Section]:
     for i, line in enumerate(lines):
         if i <= covered_until or line.page in skip_pages:
             continue
+        low = line.text.lower()
+        if "recommendation" not in low and "action" not in low:
+            continue  # no heading kind can match: a cheap test for most lines
         kind = _heading_kind(line, lines, i, style)
         if kind is None:
             continue
@@ -195,7 +196,7 @@ def _heading_kind(line: Line, lines: list[Line], i: int, style: _Style) -> str |
     text = line.text.strip()
     if not (text[:1].isupper() or text[:1].isdigit()):
         return None  # "… and\nrecommendations": the tail of a wrapped title
-    if not is_heading_like(line, style) and not _standalone_label(lines, i, style):
+    if not _heading_at(i, lines, style) and not _standalone_label(lines, i, style):
         return None
     nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
     if re.fullmatch(r"\d{1,3}", nxt) and lines[i + 1].page == line.page and abs(lines[i + 1].top - line.top) < 30:
@@ -228,9 +229,9 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
         line = lines[j]
         if line.page in skip_pages:
             return j
-        text = line.text.strip()
-        if not is_heading_like(line, style):
+        if not _heading_at(j, lines, style):
             continue
+        text = line.text.strip()
         if REC_HEADING.match(text) or _SUBSECTION_OK.match(text):
             # a subsection of the recommendations, unless it is numbered like a sibling
             own = heading_number(text)
@@ -274,7 +275,7 @@ def _parent_index(lines: list[Line], style: _Style) -> dict[int, str]:
     result: dict[int, str] = {}
     stack: list[Line] = []
     for i, line in enumerate(lines):
-        if not is_heading_like(line, style):
+        if not _heading_at(i, lines, style):
             continue
         text = line.text.strip()
         if REC_HEADING.match(text) or ACTION_PLAN_HEADING.match(text):

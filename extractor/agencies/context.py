@@ -24,6 +24,8 @@ _INLINE = re.compile(
 # Glossary line: "GMP Greater Manchester Police", "GMP – Greater …", "GMP: …", "GMP = …".
 _GLOSSARY = re.compile(rf"^\s*({_ACR})\s*(?:[-–—:=]\s*|\s+)(\S.{{2,120}})$")
 _TWO_CAPS = re.compile(r"[A-Z][A-Za-z&/]{0,8}[A-Z]")
+_ACR_RE = re.compile(_ACR)
+_BRACKETED_ACR = re.compile(rf"\({_ACR}\)")  # starts with a literal: a fast pre-test for _INLINE
 _SMALL = {"and", "of", "for", "the", "in", "on", "&"}
 
 
@@ -85,7 +87,7 @@ def acronyms_from_lines(texts: Iterable[str]) -> dict[str, str]:
         text = raw.strip()
         if not text:
             continue
-        if "(" in text:
+        if "(" in text and _BRACKETED_ACR.search(text):
             for m in _INLINE.finditer(text):
                 acr = m.group(2)
                 if acr not in found and (exp := expansion_for(acr, m.group(1))):
@@ -97,7 +99,7 @@ def acronyms_from_lines(texts: Iterable[str]) -> dict[str, str]:
             if expansion_for(g.group(1), exp) == exp or _starts_expansion(g.group(1), exp):
                 found[g.group(1)] = exp
         # two-column glossary extracted as "GMP" then "Greater Manchester Police"
-        if previous and re.fullmatch(_ACR, previous) and previous not in found:
+        if previous and len(previous) <= 10 and previous not in found and _ACR_RE.fullmatch(previous):
             if expansion_for(previous, text) == text and len(text.split()) <= 12:
                 found[previous] = text
         previous = text
