@@ -11,6 +11,7 @@ Chain: ``segments_from_drawings`` → ``merge_segments`` → ``group_tables`` �
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,10 +190,11 @@ def fill_cells(
 
 
 def _index(bounds: list[float], value: float) -> int | None:
-    for i in range(len(bounds) - 1):
-        if bounds[i] <= value <= bounds[i + 1]:
-            return i
-    return None
+    """The first slot ``i`` with ``bounds[i] <= value <= bounds[i + 1]`` (bounds sorted)."""
+    k = bisect_left(bounds, value)
+    if k == 0:
+        return 0 if len(bounds) > 1 and value == bounds[0] else None
+    return k - 1 if k < len(bounds) else None
 
 
 def _lines_text(words: list[tuple[float, float, str]]) -> str:

@@ -65,6 +65,7 @@ _KEYWORD_STEMS: tuple[tuple[tuple[str, ...], float], ...] = (
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _NON_WORD_KEY = re.compile(r"\W+")
+_STRAY_PAGE_NUMBER = re.compile(r"\s*(?:page\s+)?\d{1,3}\s*", re.I)
 
 
 def _keyword_score(sentence: str) -> float:
@@ -160,7 +161,7 @@ def split_sentences(text: str) -> list[str]:
     pieces = _SENTENCE_END.split(re.sub(r"\s+", " ", text).strip())
     out: list[str] = []
     for piece in pieces:
-        if out and _ABBREVIATION.search(out[-1]):
+        if out and _ABBREVIATION.search(out[-1][-8:]):  # (anchored at the end: its tail suffices)
             out[-1] += " " + piece
         else:
             out.append(piece)
@@ -212,7 +213,8 @@ def _section_text(lines: list[Line], start: int, body_size: float) -> str:
     for line in lines[start + 1 :]:
         if _is_heading(line, body_size) and parts:
             break
-        if re.search(r"\.{4,}|…{2,}", line.text) or re.fullmatch(r"\s*(?:page\s+)?\d{1,3}\s*", line.text, re.I):
+        raw = line.text
+        if "...." in raw or "……" in raw or (len(raw) < 20 and _STRAY_PAGE_NUMBER.fullmatch(raw)):
             continue  # a contents entry or a stray page number
         text = _NUMBERED.sub("", line.text.strip())
         if parts and parts[-1].endswith("-") and text[:1].islower():
