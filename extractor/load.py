@@ -292,7 +292,7 @@ def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | Non
     styles: dict[tuple[str, int], tuple[bool, bool]] = {}  # (font, flags) → (bold, italic)
     if textpage is None:
         textpage = page.get_textpage(flags=_TEXT_FLAGS)
-    raw = page.get_text("dict", textpage=textpage, sort=False)
+    raw = textpage.extractDICT(sort=False)
     for block_no, block in enumerate(raw["blocks"]):
         if block.get("type", 0) != 0:
             continue
@@ -318,8 +318,7 @@ def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | Non
                     bool(key[1] & 16) or bool(_BOLD_FONT.search(key[0])),
                     bool(key[1] & 2) or bool(_ITALIC_FONT.search(key[0])),
                 )
-            x0, y0, x1, y1 = line["bbox"]
-            out.append(Line(text, number, (x0, y0, x1, y1), round(best["size"], 1), style[0], style[1], key[0], block_no))
+            out.append(Line(text, number, tuple(line["bbox"]), round(best["size"], 1), style[0], style[1], key[0], block_no))
     return _merge_same_baseline(out)
 
 

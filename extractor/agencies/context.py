@@ -118,11 +118,12 @@ def _starts_expansion(acronym: str, expansion: str) -> bool:
 
 def _rows(lines: list[Line]) -> Iterable[str]:
     """Lines in order, plus same-row pairs joined ("GMP" | "Greater Manchester Police")."""
-    for i, line in enumerate(lines):
+    for line, nxt in zip(lines, [*lines[1:], None]):
         yield line.text
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt and nxt.page == line.page and abs(nxt.top - line.top) < 2.5 and nxt.x0 > line.x0:
-            yield f"{line.text.strip()} {nxt.text.strip()}"
+        if nxt is not None and nxt.page == line.page:
+            a, b = line.bbox, nxt.bbox
+            if abs(b[1] - a[1]) < 2.5 and b[0] > a[0]:
+                yield f"{line.text.strip()} {nxt.text.strip()}"
 
 
 def context_from_document(document: Document | None, area: str | None = None) -> MatchContext:
