@@ -103,9 +103,14 @@ _DECLARATIONS: tuple[tuple[bool, bool, re.Pattern[str]], ...] = (
     ),
     # "(the perpetrator) Adam"
     (False, False, re.compile(rf"\((?P<ctx>(?:the\s+)?[\w' ’-]{{3,40}})\)\s+{_QNAME}")),
-    # "Sarah (the victim)", "Adam, the perpetrator,", "Tom (victim's son)"
-    (False, False, re.compile(rf"{_NAME_START}{_QNAME}\s*(?:\(|,\s*)(?P<ctx>(?:the\s+)?(?:{_ROLE_WORD}|{_REL_RE}|[\w-]+['’]s\s+(?:{_REL_RE}))[\w' ’-]{{0,30}}?)[),]")),
 )
+# "Sarah (the victim)", "Adam, the perpetrator,", "Tom (victim's son)": the role is found
+# first (the pattern starts with "(" or ","), then the name that ends just before it.
+_ROLE_AFTER_NAME = re.compile(
+    rf"(?:\(|,\s*)(?P<ctx>(?:the\s+)?(?:{_ROLE_WORD}|{_REL_RE}|[\w-]+['’]s\s+(?:{_REL_RE}))[\w' ’-]{{0,30}}?)[),]"
+)
+_NAME_BEFORE_ROLE = re.compile(rf"{_NAME_START}{_QNAME}\s*$")
+_NAME_REACH = 200  # characters searched back from a role for the name before it
 # Who did what: "Adult A was killed", "Adam was convicted", "killing of X by her husband Y".
 _VICTIM_ACT = re.compile(
     rf"{_NAME_START}{_QNAME}\s+(?:(?:was|had\s+been)\s+(?:killed|murdered|stabbed|strangled|found\s+dead|fatally)|died\b)"
@@ -260,6 +265,10 @@ def _declarations(text: str) -> Iterator[tuple[str | None, str | None, bool]]:
                 before = re.split(r"[.;:]", text[max(0, m.start() - 80) : m.start()])[-1]
                 role = role_from_context(before, groups.get("after") or "")
             yield m.group("q") or m.group("n"), role, outright or bool(m.group("q"))
+    for m in _ROLE_AFTER_NAME.finditer(text):
+        named = _NAME_BEFORE_ROLE.search(text, max(0, m.start() - _NAME_REACH), m.start())
+        if named is not None:
+            yield named.group("q") or named.group("n"), role_from_phrase(m.group("ctx")), bool(named.group("q"))
 
 
 # Capitalised words that start sentences or agency names and are never a person's name
