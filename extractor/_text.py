@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 
 # Characters PDFs produce that mean something plainer. Typographic quotes and en/em
 # dashes are kept (they are part of the printed text); look-alikes are folded.
@@ -20,6 +21,7 @@ _CHAR_MAP = {
 }
 _CHAR_TABLE = str.maketrans(_CHAR_MAP)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+_SENTENCE_BREAK = re.compile(r"[.;] ")
 _HTML_TAGS = re.compile(r"</?(?:br|strong|em|b|i|u|span|p)\s*/?>", re.I)
 
 BULLETS = "•●○◦▪▫■□‣⁃∙·➢➤►▶✓✔❖◆◇–—-*o"
@@ -114,14 +116,14 @@ def sentences_with(text: str, cues: tuple[str, ...]) -> str:
         >>> sentences_with("She moved. He died in 2015; police came. It rained.", ("died",))
         'He died in 2015;'
     """
+    ends = [m.start() for m in _SENTENCE_BREAK.finditer(text)]  # the "." or ";" of each break
     found: dict[int, int] = {}
     for cue in cues:
         at = text.find(cue)
         while at != -1:
-            start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at))
-            start = 0 if start == -1 else start + 2
-            ends = [e for e in (text.find(". ", at), text.find("; ", at)) if e != -1]
-            end = min(ends) + 1 if ends else len(text)
+            k = bisect_left(ends, at)
+            start = ends[k - 1] + 2 if k else 0
+            end = ends[k] + 1 if k < len(ends) else len(text)
             found[start] = end
             at = text.find(cue, end)
     return " ".join(text[start:end] for start, end in sorted(found.items()))
