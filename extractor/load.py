@@ -53,7 +53,7 @@ _DETAIL_AFTER = 5
 _HEADING_CHARS = 60  # a mention this short is a heading, label or column header, not prose
 _CONTENTS_WORD = re.compile(r"\b(?:contents|CONTENTS|Contents)\b")
 _CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…|_{3,}|\s)\s*\d{1,3}\s*$")
-_DETAIL_FIRST = 3  # below this for the whole document, there is no usable text layer
+_DETAIL_FIRST = 3  # cover, title page and (often) the start of the executive summary
 
 # A hook for OCR: given a MuPDF page, return its lines (or None if OCR is unavailable).
 OcrHook = Callable[["pymupdf.Page", int], "list[Line] | None"]
