@@ -141,6 +141,7 @@ def load_document(
         page_count = doc.page_count
     finally:
         doc.close()
+        pymupdf.TOOLS.store_shrink(100)  # drop what MuPDF cached for it (decoded images, fonts)
     if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
         if any(p.ocr for p in pages):
             raise NoTextLayer("no text found, even by OCR (blank or picture-only pages?)", path=name)

@@ -39,7 +39,10 @@ INSTALL_HINT = (
     "or run with --ocr never"
 )
 DEFAULT_DPI = 300
-MAX_PIXELS = 24_000_000  # ~A3 at 300 dpi; bigger pages are rendered at a lower dpi
+# A4 at 300 dpi is 8.7 MP, A3 17.4 MP: bigger pages are rendered at a lower dpi. The cap
+# bounds the worker's memory: rendering a huge scan near its own resolution makes MuPDF
+# decode the whole image (a 9000×9000 page: 443 MB peak at a 24 MP cap, 194 MB at 12 MP).
+MAX_PIXELS = 12_000_000
 MIN_DPI = 10  # never exceed MAX_PIXELS, even for a 200-inch poster page
 TIMEOUT_SECONDS = 90.0
 LANGUAGE = "eng"
