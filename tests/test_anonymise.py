@@ -239,3 +239,21 @@ def test_perpetrator_from_conviction_clause_and_risk_posed_by() -> None:
         "manslaughter. No agency saw the risk posed by Mr K.",
     )
     assert roles(doc) == {"Adult F": "the victim", "Mr K": "the perpetrator"}
+
+
+def test_people_search_limited_to_the_names_the_texts_can_contain() -> None:
+    """Reading only the sentences that share a word with the texts finds the same roles
+    for the people those texts name, and skips everyone else."""
+    doc = make_doc(
+        "Domestic Homicide Review\nReport into the death of Adult A",
+        "Adult A was killed by her husband. The perpetrator, Mark Jones, was convicted. "
+        "Her son, referred to as 'Dev', gave evidence.\n"
+        + "Agencies met the family many times over several years before the homicide. " * 30
+        + "\nTom (the victim's brother) did not.",
+    )
+    full = {p.name: p.role for p in find_people(doc)}
+    texts = ["That the GP asks Mark Jones about his drinking.", "Dev was not seen by the school."]
+    limited = {p.name: p.role for p in find_people(doc, mentioned_in=texts)}
+    assert limited["Mark Jones"] == full["Mark Jones"] == "the perpetrator"
+    assert limited["Dev"] == full["Dev"] == "the victim's son"
+    assert "Tom" in full and "Tom" not in limited  # named nowhere in the texts: not looked for

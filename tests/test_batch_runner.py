@@ -148,3 +148,25 @@ def test_executor_rejects_bad_limits() -> None:
         LocalExecutor(1, timeout=0)
     with pytest.raises(ValueError):
         LocalExecutor(-1)
+
+
+def test_outcome_peak_memory_is_the_documents_own(tmp_path):
+    """The peak is reset before each document, so a big one does not shadow later ones."""
+    import sys
+
+    from extractor.batch.jobs import Job, process_document, reset_peak_rss
+    from extractor.settings import Settings
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("VmHWM and clear_refs are Linux features")
+    from pdfbuilder import build_pdf
+
+    pdf = tmp_path / "small.pdf"
+    pdf.write_bytes(build_pdf([("h1", "1. Introduction"), ("p", "Text. " * 50)]))
+    ballast = bytearray(300 * 1024 * 1024)  # touch 300 MB so the process peak is high
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    del ballast
+    reset_peak_rss()
+    outcome = process_document(Job(str(pdf), None), Settings(ocr="never"), None)
+    assert outcome.peak_rss_mb is not None and outcome.peak_rss_mb < 250
+    assert outcome.cpu_seconds is not None and outcome.cpu_seconds > 0

@@ -91,3 +91,50 @@ def test_footnote_superscripts_are_dropped():
     loaded = load_document(doc.tobytes(), name="fn.pdf")
     text = " ".join(ln.text for ln in loaded.lines())
     assert "12" not in text and "Agencies should share records." in text
+
+
+def _lines(*specs: tuple[str, float, bool]) -> list:
+    from extractor.models import Line
+
+    return [Line(text, 1, (0, 10.0 * i, 400, 10.0 * i + 9), size, bold) for i, (text, size, bold) in enumerate(specs)]
+
+
+BODY = "The panel considered the agencies' records and the family's account of these events"
+
+
+@pytest.mark.parametrize(
+    "specs,opens",
+    [
+        # a heading, a label, a column header, a lead-in: each may start a section
+        ([("9. Recommendations", 10.5, True), (BODY, 10.5, False)], True),
+        ([("Recommendation 3", 10.5, False), (BODY, 10.5, False)], True),
+        ([("Section 9: Conclusions, lessons learned and recommendations for the partnership", 14, False),
+          (BODY, 10.5, False), (BODY, 10.5, False)], True),
+        ([(BODY, 10.5, False), ("and the panel makes the following recommendations to the agencies:", 10.5, False)], True),
+        # prose that mentions recommendations does not
+        ([(BODY, 10.5, False), ("agencies told the panel that they had acted on the recommendations of", 10.5, False),
+          (BODY, 10.5, False)], False),
+        # nor does a contents page, however short its lines
+        ([("Contents", 14, True), ("1. Introduction 3", 10.5, False), ("5. Analysis 12", 10.5, False),
+          ("9. Recommendations 44", 10.5, False), ("Appendix A 47", 10.5, False)], False),
+    ],
+)
+def test_opens_section_only_for_headings_labels_and_lead_ins(specs, opens):
+    from extractor.load import opens_section
+
+    assert opens_section(_lines(*specs)) is opens
+
+
+def test_pages_after_a_section_opening_keep_font_detail():
+    """Bold agency subheadings two pages after the heading still read as bold."""
+    blocks = [("h1", "1. Introduction"), ("p", "The review was commissioned by the partnership. " * 30)]
+    blocks += [("pagebreak",), ("p", "Narrative chapter without the word. " * 40)] * 3
+    blocks += [("pagebreak",), ("h1", "9. Recommendations"), ("p", "The panel makes these. " * 5)]
+    blocks += [("pagebreak",), ("p", "Continued text. " * 10), ("bold", "Greater Manchester Police")]
+    blocks += [("pagebreak",), ("p", "Continued text. " * 10), ("bold", "Manchester City Council")]
+    doc = load_document(build_pdf(blocks), name="x.pdf")
+    by_text = {ln.text: ln for ln in doc.lines()}
+    assert by_text["Greater Manchester Police"].bold and by_text["Manchester City Council"].bold
+    narrative = [ln for ln in doc.lines() if ln.text.startswith("Narrative chapter")]
+    assert narrative and not any(ln.font for ln in narrative[-3:])  # block lines, no font detail
+    assert {ln.size for ln in narrative} == {10.5}  # sized on the document's scale
