@@ -49,7 +49,11 @@ _PENALTIES = {
     r"^(?:this|the following|in this) (?:section|chapter|report)": 3.0, r"\?$": 3.0,
     r"\brecommendation": 1.0, r"\bterms of reference\b": 2.0, r"\bsee (?:section|para|appendix)": 2.0,
 }
-_PENALTY_RES = [(re.compile(rx, re.I), w) for rx, w in _PENALTIES.items()]
+# Each penalty with a lower-case word its pattern cannot match without (a cheap pre-test).
+_PENALTY_RES = [
+    (cue, re.compile(rx, re.I), w)
+    for (rx, w), cue in zip(_PENALTIES.items(), ("th", "?", "recommendation", "terms of reference", "see "))
+]
 # The keywords as plain lower-case stems (a leading space stands for the word start): a
 # substring test per stem is several times cheaper than a regex search, and scoring
 # runs over every sentence of the chosen sections. Kept in step with _KEYWORDS.
@@ -92,7 +96,7 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
         return None
     body_size = _body_size(lines)
     headings = _find_headings(lines)
-    memo: dict[str, float | None] = {}
+    memo: dict[str, tuple[str, float | None]] = {}
     for group in (("conclusions", "findings"), ("executive_summary",)):
         texts: list[tuple[int, str]] = []
         for kind in group:
@@ -116,7 +120,9 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
     return None
 
 
-def pick_sentences(text: str, max_sentences: int = 3, *, _memo: dict[str, float | None] | None = None) -> list[str]:
+def pick_sentences(
+    text: str, max_sentences: int = 3, *, _memo: dict[str, tuple[str, float | None]] | None = None
+) -> list[str]:
     """The best ``max_sentences`` sentences of ``text``, in their original order.
 
     Example:
@@ -128,13 +134,13 @@ def pick_sentences(text: str, max_sentences: int = 3, *, _memo: dict[str, float 
     scored = []
     seen: set[str] = set()
     for i, sentence in enumerate(sentences):
-        key = _NON_WORD_KEY.sub(" ", sentence.lower()).strip()
+        known = memo.get(sentence)
+        if known is None:
+            known = memo[sentence] = (_NON_WORD_KEY.sub(" ", sentence.lower()).strip(), _sentence_score(sentence))
+        key, score = known
         if key in seen:
             continue  # a sentence the report repeats is said once
         seen.add(key)
-        if sentence not in memo:
-            memo[sentence] = _sentence_score(sentence)
-        score = memo[sentence]
         if score is None:
             continue
         score += 1.0 - i / max(len(sentences), 1)  # earlier sentences state the gist
@@ -150,7 +156,8 @@ def _sentence_score(sentence: str) -> float | None:
     if not MIN_WORDS <= words <= MAX_WORDS:
         return None
     score = _keyword_score(sentence)
-    score -= sum(w for rx, w in _PENALTY_RES if rx.search(sentence))
+    low = sentence.lower()
+    score -= sum(w for cue, rx, w in _PENALTY_RES if cue in low and rx.search(sentence))
     if sum(map(str.isdigit, sentence)) > 8:
         score -= 1.0  # chronology, not a finding
     return score
