@@ -233,8 +233,10 @@ def find_csp(text: str) -> str | None:
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
     for line in _flatten(text, keep_lines=True).splitlines():
-        found = [m.group("csp") for m in _CSP_NAME.finditer(line)]
-        found += [m.group("csp") for m in _SAFER_LINE.finditer(line.strip())]
+        # substring tests first: both patterns need one of these words
+        found = [m.group("csp") for m in _CSP_NAME.finditer(line)] if "Partnership" in line or "Board" in line else []
+        if line.startswith("Safer"):
+            found += [m.group("csp") for m in _SAFER_LINE.finditer(line)]
         for raw in found:
             name = _AREA_LEAD.sub("", raw).strip(" ,.-")
             if not csp_area(name) or csp_area(name) == name and not _SAFER_LINE.match(name):
@@ -328,7 +330,7 @@ def _flatten(text: str, *, keep_lines: bool = False) -> str:
     """Normalise spaces (and, unless ``keep_lines``, join lines) so patterns can span wraps."""
     text = text.replace("\u00a0", " ").replace("\u2011", "-")
     if keep_lines:
-        return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
+        return "\n".join(" ".join(line.split()) for line in text.splitlines())
     return re.sub(r"\s+", " ", text)
 
 
