@@ -276,8 +276,8 @@ def find_report_date(text: str) -> str | None:
     cued: list[str] = []
     other: list[str] = []
     for line in _flatten(text, keep_lines=True).splitlines():
-        if _DEATH_WORDS.search(line):
-            continue
+        if ("19" not in line and "20" not in line) or _DEATH_WORDS.search(line):
+            continue  # (every date has a year, 19xx or 20xx: a cheap test first)
         found = [f"{m['year']}-{_MONTH_NUMBER[m['month'][:3].lower()]:02d}" for m in _DATE_RE.finditer(line)]
         found += [
             f"{m['year']}-{int(m['month']):02d}"
