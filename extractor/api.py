@@ -90,7 +90,9 @@ def debug_extract(
     reg = registry or load_registry(opts)
     meta = _merge_metadata(metadata_from_pdf := _safe_metadata(cleaned), metadata)
     del metadata_from_pdf
-    context = normalise.context_from_document(cleaned, area=meta.csp)
+    # acronym definitions serve only to resolve addressees: skip the scan when none is named
+    named = any(row.agency_hint for row in rows)
+    context = normalise.context_from_document(cleaned if named else None, area=meta.csp)
     ocr_pages = {page.number for page in document.pages if page.ocr}
     recommendations = [
         _to_recommendation(

@@ -30,14 +30,14 @@ def _key(text: str) -> str:
 
 def find_furniture(document: Document) -> set[str]:
     """Masked texts of lines that repeat in the header/footer bands across pages."""
+    n = len(document.pages)
+    if n < 3:  # nothing can recur on 3 pages
+        return set()
     counts: Counter[str] = Counter()
     for page in document.pages:
         top, bottom = page.height * _BAND, page.height * (1 - _BAND)
         seen = {_key(line.text) for line in page.lines if line.bbox[1] < top or line.bbox[3] > bottom}
         counts.update(seen)
-    n = len(document.pages)
-    if n < 3:
-        return set()
     threshold = max(3, int(n * 0.3))
     return {key for key, c in counts.items() if c >= threshold and key.strip("# ")}
 

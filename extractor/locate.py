@@ -148,20 +148,22 @@ def _outranks_or_equals(line: Line, heading: Line) -> bool:
 def locate_sections(document: Document) -> list[Section]:
     """All recommendation sections of the document, in page order, contents excluded."""
     lines = document.lines()
-    if not lines:
+    # Every heading kind names recommendations or an action plan: a cheap test that
+    # spares the rest of the work on documents (and lines) that never do.
+    candidates = [i for i, line in enumerate(lines)
+                  if "recommendation" in (low := line.text.lower()) or "action" in low]
+    if not candidates:
         return []
     style = _Style(body_size(lines), ())
     style.heading_like = [is_heading_like(line, style) for line in lines]
     skip_pages = toc_pages(document)
     sections: list[Section] = []
     covered_until = -1
-    parents = _parent_index(lines, style)
-    for i, line in enumerate(lines):
+    parents: dict[int, str] | None = None
+    for i in candidates:
+        line = lines[i]
         if i <= covered_until or line.page in skip_pages:
             continue
-        low = line.text.lower()
-        if "recommendation" not in low and "action" not in low:
-            continue  # no heading kind can match: a cheap test for most lines
         kind = _heading_kind(line, lines, i, style)
         if kind is None:
             continue
@@ -169,6 +171,8 @@ def locate_sections(document: Document) -> list[Section]:
         body = tuple(lines[i + 1 : end])
         if not body:
             continue
+        if parents is None:
+            parents = _parent_index(lines, style)
         parent = parents.get(i, "")
         if kind == "main":
             if _EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent):

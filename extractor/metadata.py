@@ -124,21 +124,23 @@ def extract_metadata(document: Document) -> Metadata:
         {'title': 'pdf:cover', 'csp': 'pdf:cover', 'published': 'pdf:cover', ...}
     """
     meta = Metadata()
-    cover = _page_texts(document, 1, COVER_PAGES)
-    intro = _page_texts(document, COVER_PAGES + 1, INTRO_PAGES)
+    # flattened once here; the finders below would each flatten again
+    cover = _flatten(_page_texts(document, 1, COVER_PAGES), keep_lines=True)
+    intro = _flatten(_page_texts(document, COVER_PAGES + 1, INTRO_PAGES), keep_lines=True)
     pdf_title = document.pdf_metadata.get("title", "") or document.pdf_metadata.get("Title", "")
 
     if title := find_cover_title(document):
         meta.title, meta.sources["title"] = title, "pdf:cover"
     elif find_pseudonym(pdf_title):
         meta.title, meta.sources["title"] = " ".join(pdf_title.split()), "pdf:metadata"
-    for where, text in (("pdf:cover", cover), ("pdf:metadata", pdf_title), ("pdf:text", intro)):
-        if meta.title is None and (title := find_pseudonym(text)):
+    for where, flat in (("pdf:cover", cover), ("pdf:metadata", _flatten(pdf_title, keep_lines=True)),
+                        ("pdf:text", intro)):
+        if meta.title is None and (title := _pseudonym_in(flat)):
             meta.title, meta.sources["title"] = title, where
-        if meta.csp is None and (csp := find_csp(text)):
+        if meta.csp is None and (csp := _csp_in(flat)):
             meta.csp, meta.sources["csp"] = csp, where
 
-    if published := find_report_date(cover):
+    if published := _report_date_in(cover):
         meta.published, meta.sources["published"] = published, "pdf:cover"
     elif published := _pdf_metadata_date(document.pdf_metadata):
         meta.published, meta.sources["published"] = published, "pdf:metadata"
@@ -187,9 +189,13 @@ def find_pseudonym(text: str) -> str | None:
         >>> find_pseudonym("Domestic Homicide Review – 'Sarah'")
         'Sarah'
     """
-    text = _flatten(text, keep_lines=True)
+    return _pseudonym_in(_flatten(text, keep_lines=True))
+
+
+def _pseudonym_in(flat: str) -> str | None:
+    """``find_pseudonym`` of text already flattened with ``keep_lines``."""
     for pattern in (_DEATH_OF, _DHR_DASH, _COVER_QUOTED, _COVER_DIED):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(flat):
             groups = match.groupdict()
             name = clean_name(groups.get("q") or groups.get("p") or "")
             if name:
@@ -230,9 +236,14 @@ def find_csp(text: str) -> str | None:
         >>> find_csp("Commissioned by Safer Brent Partnership")
         'Safer Brent Partnership'
     """
+    return _csp_in(_flatten(text, keep_lines=True))
+
+
+def _csp_in(flat: str) -> str | None:
+    """``find_csp`` of text already flattened with ``keep_lines``."""
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for line in _flatten(text, keep_lines=True).splitlines():
+    for line in flat.splitlines():
         # substring tests first: both patterns need one of these words
         found = [m.group("csp") for m in _CSP_NAME.finditer(line)] if "Partnership" in line or "Board" in line else []
         if line.startswith("Safer"):
@@ -273,9 +284,14 @@ def find_report_date(text: str) -> str | None:
         >>> find_report_date("Overview Report\\nDate: 5 March 2013")
         '2013-03'
     """
+    return _report_date_in(_flatten(text, keep_lines=True))
+
+
+def _report_date_in(flat: str) -> str | None:
+    """``find_report_date`` of text already flattened with ``keep_lines``."""
     cued: list[str] = []
     other: list[str] = []
-    for line in _flatten(text, keep_lines=True).splitlines():
+    for line in flat.splitlines():
         if ("19" not in line and "20" not in line) or _DEATH_WORDS.search(line):
             continue  # (every date has a year, 19xx or 20xx: a cheap test first)
         found = [f"{m['year']}-{_MONTH_NUMBER[m['month'][:3].lower()]:02d}" for m in _DATE_RE.finditer(line)]

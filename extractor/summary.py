@@ -94,8 +94,10 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
     lines = document.lines()
     if not lines:
         return None
-    body_size = _body_size(lines)
     headings = _find_headings(lines)
+    if not headings:
+        return None
+    body_size = _body_size(lines)
     memo: dict[str, tuple[str, float | None]] = {}
     for group in (("conclusions", "findings"), ("executive_summary",)):
         texts: list[tuple[int, str]] = []
@@ -108,15 +110,6 @@ def summarise(document: Document, max_sentences: int = 3) -> str | None:
         chosen = pick_sentences(" ".join(t for _, t in sorted(texts)), max_sentences, _memo=memo)
         if chosen:
             return " ".join(chosen)
-    return None
-    body_size = _body_size(lines)
-    headings = _find_headings(lines)
-    for kind, _pattern in HEADING_KINDS:
-        for heading in (h for h in headings if h.kind == kind):
-            text = _section_text(lines, heading.index, body_size)
-            chosen = pick_sentences(text, max_sentences)
-            if chosen:
-                return " ".join(chosen)
     return None
 
 
