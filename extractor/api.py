@@ -22,6 +22,7 @@ from . import tables as table_parser
 from ._version import __version__
 from .errors import ExtractorError, NoTextLayer
 from .models import Document, Metadata, Recommendation, Report, Row, Section
+from .ocr_cache import OcrCache
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,9 @@ def debug_extract(
     label = name or (Path(source).name if isinstance(source, (str, Path)) else "<bytes>")
     trace = Trace()
     ocr_hook = ocr.ocr_page if opts.ocr != "never" and ocr.tesseract_available() else None
+    cache = OcrCache(opts.ocr_cache, ocr.fingerprint()) if ocr_hook and opts.ocr_cache else None
     try:
-        document = load.load_document(source, name=label, settings=opts, ocr_hook=ocr_hook)
+        document = load.load_document(source, name=label, settings=opts, ocr_hook=ocr_hook, ocr_cache=cache)
     except NoTextLayer as exc:
         reason = "OCR is off (--ocr never)" if opts.ocr == "never" else ocr.unavailable_reason()
         message = f"{exc.message}; {reason}" if reason else exc.message

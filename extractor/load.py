@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from .errors import (
     TooLarge,
 )
 from .models import Document, Line, Page, Table
+from .ocr_cache import OcrCache
 from .ruling import find_ruled_tables
 from .settings import Settings
 
@@ -126,8 +128,13 @@ def load_document(
     name: str,
     settings: Settings | None = None,
     ocr_hook: OcrHook | None = None,
+    ocr_cache: OcrCache | None = None,
 ) -> Document:
-    """Load a PDF into a ``Document``; raise an ``InputError`` subclass for bad input."""
+    """Load a PDF into a ``Document``; raise an ``InputError`` subclass for bad input.
+
+    ``ocr_hook`` reads pages without a text layer; ``ocr_cache`` (optional) keeps what it
+    read, keyed by the PDF's hash, and is asked first.
+    """
     settings = settings or Settings()
     data = read_source(source, settings, name)
     sniff(data, name)
@@ -136,6 +143,8 @@ def load_document(
     try:
         if doc.page_count > settings.max_pages:
             raise TooLarge(f"too many pages ({doc.page_count} > limit {settings.max_pages})", path=name)
+        if ocr_hook is not None and ocr_cache is not None:
+            ocr_hook = _CachedOcr(ocr_hook, ocr_cache, digest)
         pages = _read_pages(doc, name, settings, ocr_hook)
         meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
         page_count = doc.page_count
@@ -147,6 +156,25 @@ def load_document(
             raise NoTextLayer("no text found, even by OCR (blank or picture-only pages?)", path=name)
         raise NoTextLayer("no text layer (a scanned document?); OCR is needed", path=name)
     return Document(file=name, sha256=digest, page_count=page_count, pages=tuple(pages), pdf_metadata=meta)
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedOcr:
+    """An ``OcrHook`` that asks the cache before OCR'ing, and fills it after."""
+
+    hook: OcrHook
+    cache: OcrCache
+    sha256: str
+
+    def __call__(self, page: pymupdf.Page, number: int) -> list[Line] | None:
+        lines = self.cache.get(self.sha256, number)
+        if lines is not None:
+            log.debug("page %d: OCR'd text from the cache", number)
+            return lines
+        lines = self.hook(page, number)
+        if lines is not None:  # a failed OCR is not remembered: next time may work
+            self.cache.put(self.sha256, number, lines)
+        return lines
 
 
 def _read_pages(

@@ -53,6 +53,9 @@ LANGUAGE = "eng"
 PAGE_SEGMENTATION = "4"
 _BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a line is bold
 _ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
+# Bump when a change here alters the lines OCR produces (hOCR parsing, boxes, boldness):
+# it is part of ``fingerprint()``, so pages cached by ``ocr_cache`` before are OCR'd again.
+OUTPUT_VERSION = 1
 _TITLE_FIELD = re.compile(r"(\w+)\s+([^;]+)")
 
 
@@ -98,6 +101,39 @@ def unavailable_reason(language: str = LANGUAGE) -> str | None:
             f"`apt-get install tesseract-ocr-{language}`, or run with --ocr never"
         )
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_version(binary: str) -> str:
+    done = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=20, check=False)
+    first = (done.stdout or done.stderr).strip().splitlines()[:1]
+    return first[0].strip() if first else "unknown"
+
+
+def tesseract_version() -> str:
+    """Tesseract's version line ("tesseract 5.3.0"), or "unknown" when it cannot be asked."""
+    binary = tesseract_binary()
+    if binary is None:
+        return "unknown"
+    try:
+        return _cached_version(binary)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("tesseract --version failed: %s", exc)
+        return "unknown"
+
+
+def fingerprint() -> str:
+    """A short digest of everything OCR output depends on besides the page itself.
+
+    Part of the ``ocr_cache`` key: a new Tesseract, language, resolution, segmentation
+    mode or ``OUTPUT_VERSION`` means different lines, so pages cached before are not
+    reused.
+    """
+    import hashlib
+
+    setup = "|".join(map(str, (OUTPUT_VERSION, tesseract_version(), LANGUAGE, PAGE_SEGMENTATION,
+                               DEFAULT_DPI, MAX_PIXELS, _BOLD_RATIO, _ASCENT, _DESCENT)))
+    return hashlib.sha256(setup.encode()).hexdigest()[:16]
 
 
 def choose_dpi(width_pt: float, height_pt: float, dpi: int = DEFAULT_DPI) -> int:

@@ -16,6 +16,9 @@ class Settings:
     ``max_bytes``/``max_pages`` guard against enormous inputs; ``ocr`` chooses when
     pages without a text layer are OCR'd; ``agencies`` is an extra registry CSV that
     extends or overrides the bundled one; ``keep_names`` turns anonymisation off.
+    ``ocr_cache`` is a folder where OCR'd pages are kept and reused (see ``ocr_cache``);
+    ``None``, the default for the Python API, OCRs every time and writes nothing to disk.
+    The command line uses the per-user cache folder unless told ``--no-ocr-cache``.
     """
 
     ocr: str = "auto"
@@ -25,12 +28,15 @@ class Settings:
     keep_names: bool = False
     fuzzy_min_score: float = 88.0
     fuzzy_margin: float = 4.0
+    ocr_cache: Path | None = None
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
             raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
         if self.max_bytes <= 0 or self.max_pages <= 0:
             raise ValueError("max_bytes and max_pages must be positive")
+        if isinstance(self.ocr_cache, str):  # from a dict of settings or a config file
+            object.__setattr__(self, "ocr_cache", Path(self.ocr_cache).expanduser())
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None, **overrides: Any) -> Settings:

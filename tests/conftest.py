@@ -20,6 +20,15 @@ def shared_dir() -> Path | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI keeps OCR'd pages in the per-user cache folder: a fresh one per test,
+    never the real one (platformdirs follows XDG_CACHE_HOME on Linux)."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def shared() -> Path:
     path = shared_dir()

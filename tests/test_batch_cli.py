@@ -200,3 +200,28 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "3/3" in text and "pages/s" in text and "ETA" in text
     assert "bad.pdf: empty file (0 bytes) [empty]" in text
     assert "run 1 finished: 2 done, 0 skipped, 1 failed" in text
+
+
+def test_forced_rerun_reads_ocr_pages_from_the_cache(tmp_path: Path) -> None:
+    from extractor import ocr
+    from tests import pdf_factory
+
+    if not ocr.tesseract_available():
+        pytest.skip(ocr.INSTALL_HINT)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(pdf_factory.scanned_pdf(pdf_factory.report_pdf(), dpi=120))
+    store, cache = tmp_path / "s.sqlite", tmp_path / "ocr"
+    args = ("batch", str(folder), "--store", str(store), "--ocr-cache", str(cache), "--workers", "1", "--json")
+    first = _invoke(*args)
+    assert first.exit_code == 0, first.output
+    entries = sorted(cache.rglob("*.json"))
+    assert entries, "the worker kept no OCR'd page"
+    written = [p.stat().st_mtime_ns for p in entries]
+    exported = _invoke("export", str(store), "--format", "jsonl").stdout
+    second = _invoke(*args, "--force")
+    assert json.loads(second.stdout)["done"] == 1
+    assert json.loads(second.stdout)["rows"] == json.loads(first.stdout)["rows"] > 0
+    assert sorted(cache.rglob("*.json")) == entries
+    assert [p.stat().st_mtime_ns for p in entries] == written  # read back, not OCR'd and rewritten
+    assert _invoke("export", str(store), "--format", "jsonl").stdout == exported

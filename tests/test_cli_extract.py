@@ -94,3 +94,53 @@ def test_python_dash_m(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"error: {notes}: not a PDF: it is an HTML page (an error page saved as .pdf?)"
     assert "Traceback" not in proc.stderr
+
+
+@pytest.fixture
+def fake_ocr(monkeypatch):
+    """OCR without Tesseract: one fixed recommendation per page, and a count of calls."""
+    from extractor import ocr
+    from extractor.models import Line
+
+    calls: list[int] = []
+
+    def engine(page, number):
+        calls.append(number)
+        return [Line("1. Recommendations", number, (72.0, 80.0, 300.0, 96.0), 16.0, True, False, "ocr", 0),
+                Line("1.1 Northshire Police should review its stalking guidance.", number,
+                     (72.0, 110.0, 520.0, 122.0), 11.0, False, False, "ocr", 1)]
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda language=ocr.LANGUAGE: True)
+    monkeypatch.setattr(ocr, "ocr_page", engine)
+    monkeypatch.setattr(ocr, "fingerprint", lambda: "test-setup")
+    return calls
+
+
+@pytest.fixture
+def scanned_pdf(report_pdf, tmp_path):
+    from pdf_factory import scanned_pdf
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scanned_pdf(report_pdf.read_bytes(), dpi=40))
+    return path
+
+
+def test_ocr_cache_default_folder_then_reused(scanned_pdf, fake_ocr, _private_cache_folder):
+    first = runner.invoke(app, ["extract", str(scanned_pdf), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    calls = len(fake_ocr)
+    assert calls > 0
+    assert list((_private_cache_folder / "dhr-extract" / "ocr" / "test-setup").rglob("*.json"))
+    second = runner.invoke(app, ["extract", str(scanned_pdf), "--format", "json"])
+    assert len(fake_ocr) == calls  # every page came from the cache
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+
+
+def test_ocr_cache_folder_option_and_off_switch(scanned_pdf, fake_ocr, tmp_path, _private_cache_folder):
+    chosen = tmp_path / "my-cache"
+    assert runner.invoke(app, ["extract", str(scanned_pdf), "--ocr-cache", str(chosen), "-f", "csv"]).exit_code == 0
+    assert list(chosen.rglob("*.json"))
+    calls = len(fake_ocr)
+    assert runner.invoke(app, ["extract", str(scanned_pdf), "--no-ocr-cache", "-f", "csv"]).exit_code == 0
+    assert len(fake_ocr) == 2 * calls  # OCR'd again
+    assert not (_private_cache_folder / "dhr-extract").exists()

@@ -71,3 +71,13 @@ def render_reports_table(reports: Sequence[Report], console: Console | None = No
         console.print(table)
         for warning in report.warnings:
             console.print(f"[yellow]warning:[/yellow] {report.file}: {warning}")
+
+
+def ocr_cache_folder(path: Path | None, off: bool) -> Path | None:
+    """The OCR cache folder for a command: ``--ocr-cache PATH``, else the per-user cache
+    folder; ``None`` (OCR every time, write nothing) with ``--no-ocr-cache``."""
+    if off:
+        return None
+    from ..ocr_cache import default_directory
+
+    return path if path is not None else default_directory()

@@ -19,7 +19,7 @@ from ..batch.store import RunSummary
 from ..errors import ExtractorError
 from ..io.writers import infer_format, write_reports
 from ..settings import Settings
-from ._common import ExportFormat, err_console, text_output, usage_error
+from ._common import ExportFormat, err_console, ocr_cache_folder, text_output, usage_error
 
 DEFAULT_STORE = Path("dhr-extract.sqlite")
 
@@ -54,6 +54,9 @@ def batch_command(
     executor: Annotated[ExecutorName, typer.Option("--executor", help="local (process pool) or dask.")] = ExecutorName.local,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     agencies: Annotated[Path | None, typer.Option("--agencies", help="Extra agency registry CSV (extends/overrides).")] = None,
+    ocr: Annotated[str, typer.Option("--ocr", help="OCR pages without text: auto, always or never (add --force to redo documents stored under another mode).")] = "auto",
+    ocr_cache: Annotated[Path | None, typer.Option("--ocr-cache", help="Folder to keep OCR'd pages in and reuse (default: your cache folder).")] = None,
+    no_ocr_cache: Annotated[bool, typer.Option("--no-ocr-cache", help="OCR every time; keep nothing on disk.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
 ) -> None:
     """Extract many PDFs into a store: incremental, resumable, in parallel.
@@ -62,6 +65,10 @@ def batch_command(
     skipped; an interrupted run is resumed by running the same command again. Exit
     status is 1 when any document failed in this run (each failure is one line on
     stderr), else 0.
+
+    Pages OCR'd once are kept in your cache folder (``--ocr-cache`` to choose another,
+    ``--no-ocr-cache`` to keep none), so a re-extraction with ``--force`` after an
+    improvement to the extractor does not OCR the scans again.
 
     Example: dhr-extract batch reports/ --store dhr.sqlite --workers 4
     """
@@ -77,7 +84,11 @@ def batch_command(
         raise typer.Exit(code=1) from exc
     if not plan.pdfs:
         raise usage_error("no PDF files found in the given inputs")
-    settings = Settings.resolve(None, agencies=agencies)
+    try:
+        settings = Settings.resolve(None, agencies=agencies, ocr=ocr,
+                                    ocr_cache=ocr_cache_folder(ocr_cache, no_ocr_cache))
+    except ValueError as exc:
+        raise usage_error(str(exc)) from exc
     runner = _executor(executor, scheduler, workers, timeout, max_memory)
     try:
         with BatchStore(store_path) as store:

@@ -12,7 +12,14 @@ from ..api import extract_many, iter_pdf_paths
 from ..io.writers import infer_format, write_reports
 from ..models import Metadata, Report
 from ..settings import Settings
-from ._common import OutputFormat, render_reports_table, report_failure, text_output, usage_error
+from ._common import (
+    OutputFormat,
+    ocr_cache_folder,
+    render_reports_table,
+    report_failure,
+    text_output,
+    usage_error,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +36,10 @@ def extract_command(
     agencies: Path | None = typer.Option(None, "--agencies", help="Extra agency registry CSV (extends/overrides)."),
     manifest: Path | None = typer.Option(None, "--manifest", help="Fetch manifest with report metadata."),
     ocr: str = typer.Option("auto", "--ocr", help="OCR pages without text: auto, always or never."),
+    ocr_cache: Path | None = typer.Option(
+        None, "--ocr-cache", help="Folder to keep OCR'd pages in and reuse (default: your cache folder)."
+    ),
+    no_ocr_cache: bool = typer.Option(False, "--no-ocr-cache", help="OCR every time; keep nothing on disk."),
     keep_names: bool = typer.Option(False, "--keep-names", help="Do not anonymise names in the text."),
     raw_addressees: bool = typer.Option(
         False, "--raw-addressees", help="In table and md output, show addressees as printed, not canonical."
@@ -45,7 +56,8 @@ def extract_command(
     if not paths:
         raise usage_error("no PDF files found in the given inputs")
     try:
-        settings = Settings.resolve(None, agencies=agencies, ocr=ocr, keep_names=keep_names or None)
+        settings = Settings.resolve(None, agencies=agencies, ocr=ocr, keep_names=keep_names or None,
+                                    ocr_cache=ocr_cache_folder(ocr_cache, no_ocr_cache))
     except ValueError as exc:
         raise usage_error(str(exc)) from exc
     chosen = fmt.value if fmt else _default_format(output)
