@@ -46,8 +46,10 @@ def _context() -> Any:
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     # Import the extractor once in the server; each worker forked from it starts warm.
-    # (Takes effect when the server first starts; harmless afterwards.)
-    ctx.set_forkserver_preload([__name__])
+    # pdfplumber (~0.2 s to import) is otherwise imported by each worker on its first
+    # table page: on a short batch, a cost paid once per worker. (Takes effect when the
+    # server first starts; harmless afterwards; a module that fails to import is skipped.)
+    ctx.set_forkserver_preload([__name__, "pdfplumber"])
     return ctx
 
 
