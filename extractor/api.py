@@ -73,7 +73,13 @@ def debug_extract(
     ocr_hook = ocr.ocr_page if opts.ocr != "never" and ocr.tesseract_available() else None
     cache = OcrCache(opts.ocr_cache, ocr.fingerprint()) if ocr_hook and opts.ocr_cache else None
     try:
-        document = load.load_document(source, name=label, settings=opts, ocr_hook=ocr_hook, ocr_cache=cache)
+        # the PDF stays open until its tables are read, which needs the located section
+        with load.PdfFile(source, name=label, settings=opts) as pdf:
+            document = pdf.document(ocr_hook=ocr_hook, ocr_cache=cache)
+            trace.document = document
+            trace.cleaned = cleaned = clean.clean_document(document)
+            trace.sections = sections = locate.locate_sections(cleaned)
+            tables = pdf.tables(table_parser.likely_table_pages(sections)) if sections else []
     except NoTextLayer as exc:
         reason = "OCR is off (--ocr never)" if opts.ocr == "never" else ocr.unavailable_reason()
         message = f"{exc.message}; {reason}" if reason else exc.message
@@ -82,10 +88,6 @@ def debug_extract(
     except ExtractorError as exc:
         trace.report = _error_report(label, exc)
         return trace
-    trace.document = document
-    trace.cleaned = cleaned = clean.clean_document(document)
-    trace.sections = sections = locate.locate_sections(cleaned)
-    tables = load.read_tables(source, table_parser.likely_table_pages(sections)) if sections else []
     rows = segment.segment_sections(sections, tables)
     rows = addressees.attach_addressees(rows)
     trace.rows = rows

@@ -122,6 +122,88 @@ def open_pdf(data: bytes, name: str) -> pymupdf.Document:
     return doc
 
 
+class PdfFile:
+    """An open, validated PDF: read its pages once, then its tables on chosen pages.
+
+    Extraction reads every page's text first and only later knows which pages hold a
+    recommendations table. Keeping the one MuPDF document open between the two spares
+    re-reading the file and, above all, re-loading its fonts (a fresh open costs ~8 ms
+    per table page). Use it as a context manager; closing drops what MuPDF cached for
+    the document (decoded images, fonts), so a long batch does not grow.
+    """
+
+    def __init__(self, source: str | Path | bytes, *, name: str, settings: Settings | None = None) -> None:
+        self.name = name
+        self.settings = settings or Settings()
+        data = read_source(source, self.settings, name)
+        sniff(data, name)
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self._doc: pymupdf.Document | None = open_pdf(data, name)
+        if self._doc.page_count > self.settings.max_pages:
+            count = self._doc.page_count
+            self.close()
+            raise TooLarge(f"too many pages ({count} > limit {self.settings.max_pages})", path=name)
+
+    def __enter__(self) -> PdfFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
+            self._doc = None
+            pymupdf.TOOLS.store_shrink(100)
+
+    @property
+    def doc(self) -> pymupdf.Document:
+        if self._doc is None:
+            raise ValueError(f"{self.name}: the PDF is closed")
+        return self._doc
+
+    def document(self, *, ocr_hook: OcrHook | None = None, ocr_cache: OcrCache | None = None) -> Document:
+        """Every page's lines as a ``Document``; raise ``NoTextLayer`` if there is no text.
+
+        ``ocr_hook`` reads pages without a text layer; ``ocr_cache`` (optional) keeps what
+        it read, keyed by the PDF's hash, and is asked first.
+        """
+        doc = self.doc
+        if ocr_hook is not None and ocr_cache is not None:
+            ocr_hook = _CachedOcr(ocr_hook, ocr_cache, self.sha256)
+        pages = _read_pages(doc, self.name, self.settings, ocr_hook)
+        meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
+        if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
+            if any(p.ocr for p in pages):
+                raise NoTextLayer("no text found, even by OCR (blank or picture-only pages?)", path=self.name)
+            raise NoTextLayer("no text layer (a scanned document?); OCR is needed", path=self.name)
+        return Document(file=self.name, sha256=self.sha256, page_count=doc.page_count, pages=tuple(pages),
+                        pdf_metadata=meta)
+
+    def tables(self, pages: Sequence[int]) -> list[Table]:
+        """Ruled tables on the given 1-based pages only.
+
+        Called after the recommendations section has been located, so table detection
+        is paid for on a handful of pages, not the whole report. The grid comes from
+        the page's vector drawings (see ``ruling``), ~50× cheaper than ``find_tables``.
+        """
+        doc = self.doc
+        tables: list[Table] = []
+        for number in pages:
+            if not 1 <= number <= doc.page_count:
+                continue
+            try:
+                page = doc.load_page(number - 1)
+                drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
+                if len(drawings) < 4:
+                    continue
+                words = page.get_text("words", flags=_TEXT_FLAGS)
+                tables.extend(find_ruled_tables(drawings, words, number))
+            except Exception as exc:  # a broken page degrades to "no table"
+                log.debug("table detection failed on page %d: %s", number, exc)
+        return tables
+
+
 def load_document(
     source: str | Path | bytes,
     *,
@@ -132,30 +214,10 @@ def load_document(
 ) -> Document:
     """Load a PDF into a ``Document``; raise an ``InputError`` subclass for bad input.
 
-    ``ocr_hook`` reads pages without a text layer; ``ocr_cache`` (optional) keeps what it
-    read, keyed by the PDF's hash, and is asked first.
+    The one-call form of ``PdfFile(...).document(...)`` for when no tables are needed.
     """
-    settings = settings or Settings()
-    data = read_source(source, settings, name)
-    sniff(data, name)
-    digest = hashlib.sha256(data).hexdigest()
-    doc = open_pdf(data, name)
-    try:
-        if doc.page_count > settings.max_pages:
-            raise TooLarge(f"too many pages ({doc.page_count} > limit {settings.max_pages})", path=name)
-        if ocr_hook is not None and ocr_cache is not None:
-            ocr_hook = _CachedOcr(ocr_hook, ocr_cache, digest)
-        pages = _read_pages(doc, name, settings, ocr_hook)
-        meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
-        page_count = doc.page_count
-    finally:
-        doc.close()
-        pymupdf.TOOLS.store_shrink(100)  # drop what MuPDF cached for it (decoded images, fonts)
-    if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
-        if any(p.ocr for p in pages):
-            raise NoTextLayer("no text found, even by OCR (blank or picture-only pages?)", path=name)
-        raise NoTextLayer("no text layer (a scanned document?); OCR is needed", path=name)
-    return Document(file=name, sha256=digest, page_count=page_count, pages=tuple(pages), pdf_metadata=meta)
+    with PdfFile(source, name=name, settings=settings) as pdf:
+        return pdf.document(ocr_hook=ocr_hook, ocr_cache=ocr_cache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,40 +453,6 @@ def _same_row(a: tuple[float, float, float, float], b: tuple[float, float, float
     height (a 10 pt number beside 11 pt text has different tops but one baseline)."""
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     return overlap >= 0.6 * min(a[3] - a[1], b[3] - b[1])
-
-
-def read_tables(source: str | Path | bytes, pages: Sequence[int]) -> list[Table]:
-    """Ruled tables on the given 1-based pages only.
-
-    Called after the recommendations section has been located, so table detection is
-    paid for on a handful of pages, not the whole report. The grid comes from the
-    page's vector drawings (see ``ruling``), which is ~50× cheaper than ``find_tables``.
-    """
-    if not pages:
-        return []
-    try:
-        doc = pymupdf.open(stream=source, filetype="pdf") if isinstance(source, (bytes, bytearray)) else pymupdf.open(source)
-    except Exception:  # already validated by load_document; be defensive anyway
-        return []
-    tables: list[Table] = []
-    try:
-        if doc.needs_pass:
-            doc.authenticate("")
-        for number in pages:
-            if not 1 <= number <= doc.page_count:
-                continue
-            try:
-                page = doc.load_page(number - 1)
-                drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
-                if len(drawings) < 4:
-                    continue
-                words = page.get_text("words", flags=_TEXT_FLAGS)
-                tables.extend(find_ruled_tables(drawings, words, number))
-            except Exception as exc:  # a broken page degrades to "no table"
-                log.debug("table detection failed on page %d: %s", number, exc)
-    finally:
-        doc.close()
-    return tables
 
 
 def _short(exc: BaseException) -> str:

@@ -433,34 +433,41 @@ def merge_sections(sections: list[Section], per_section: list[list[Row]]) -> lis
     if not ranked:
         return []
     best = ranked[0][0]
-    unique: list[Row] = []
-    others: list[Row] = []
+    unique: list[tuple[Row, str]] = []  # (row, its normalised text), compared pairwise
+    others: list[tuple[Row, str]] = []
     for priority, i in sorted(ranked, key=lambda t: t[1]):
+        keyed = [(row, _norm(row.text)) for row in per_section[i]]
         if priority != best:
-            others.extend(per_section[i])
+            others.extend(keyed)
             continue
         # Within one section every row stands (agencies may share a wording); a later
         # section of the same rank that repeats a row adds nothing.
         earlier = list(unique)
-        unique.extend(row for row in per_section[i] if not _repeats(row, earlier))
+        unique.extend(item for item in keyed if not _repeats(item, earlier))
     if others:
-        unique = [_borrow_addressee(row, others) for row in unique]
-    return unique
+        return [_borrow_addressee(item, others) for item in unique]
+    return [row for row, _ in unique]
 
 
-def _repeats(row: Row, earlier: list[Row]) -> bool:
-    key = _norm(row.text)
-    for other in earlier:
+def _repeats(item: tuple[Row, str], earlier: list[tuple[Row, str]]) -> bool:
+    row, key = item
+    for other, other_key in earlier:
         if row.agency_hint and other.agency_hint and row.agency_hint != other.agency_hint:
             continue
-        if fuzz.ratio(key, _norm(other.text)) >= 95:
+        if fuzz.ratio(key, other_key) >= 95:
             return True
     return False
 
 
-def _borrow_addressee(row: Row, others: list[Row]) -> Row:
+def _borrow_addressee(item: tuple[Row, str], others: list[tuple[Row, str]]) -> Row:
+    row, key = item
     if row.agency_hint:
         return row
+    best, score = max(((other, fuzz.token_set_ratio(key, other_key)) for other, other_key in others),
+                      key=lambda pair: pair[1])
+    if best.agency_hint and score >= 90:
+        return replace(row, agency_hint=best.agency_hint)
+    return row
     key = _norm(row.text)
     best = max(others, key=lambda o: fuzz.token_set_ratio(key, _norm(o.text)))
     if best.agency_hint and fuzz.token_set_ratio(key, _norm(best.text)) >= 90:

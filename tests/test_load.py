@@ -138,3 +138,31 @@ def test_pages_after_a_section_opening_keep_font_detail():
     narrative = [ln for ln in doc.lines() if ln.text.startswith("Narrative chapter")]
     assert narrative and not any(ln.font for ln in narrative[-3:])  # block lines, no font detail
     assert {ln.size for ln in narrative} == {10.5}  # sized on the document's scale
+
+
+def test_pdf_file_reads_pages_then_tables_from_one_open_document():
+    """Tables are read after locating, from the same open PDF; closing ends its use."""
+    from extractor.load import PdfFile
+
+    data = build_pdf([
+        ("h1", "9. Recommendations"),
+        ("table", [["No.", "Recommendation", "Agency"],
+                   ["1", "Agencies should share risk information before each meeting.", "Police"],
+                   ["2", "The council should review its housing referral pathway.", "Council"]]),
+    ])
+    with PdfFile(data, name="t.pdf") as pdf:
+        document = pdf.document()
+        tables = pdf.tables([1, 7])  # a page that does not exist is skipped
+    assert document.page_count == 1 and len(document.sha256) == 64
+    assert len(tables) == 1 and tables[0].page == 1
+    assert any("housing referral" in cell.text for row in tables[0].rows for cell in row if cell)
+    with pytest.raises(ValueError, match="closed"):
+        pdf.tables([1])
+
+
+def test_pdf_file_refuses_too_many_pages():
+    from extractor.load import PdfFile
+
+    two_pages = build_pdf([("p", "First page."), ("pagebreak",), ("p", "Second page.")])
+    with pytest.raises(errors.TooLarge, match="too many pages"):
+        PdfFile(two_pages, name="x.pdf", settings=Settings(max_pages=1))
