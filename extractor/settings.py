@@ -38,6 +38,18 @@ class Settings:
         if isinstance(self.ocr_cache, str):  # from a dict of settings or a config file
             object.__setattr__(self, "ocr_cache", Path(self.ocr_cache).expanduser())
 
+    def output_key(self) -> str:
+        """The settings that change what an extraction outputs, as one readable string.
+
+        A batch stores it with each document and skips a document only when it is
+        unchanged: a rerun with ``--ocr auto`` after ``--ocr never`` must read the
+        scanned reports it could not read before. ``ocr_cache`` only saves time, and
+        ``agencies`` is covered by the registry's own version, so neither is part of it.
+        """
+        return (f"ocr={self.ocr};keep_names={int(self.keep_names)};"
+                f"fuzzy={self.fuzzy_min_score:g}/{self.fuzzy_margin:g};"
+                f"max_bytes={self.max_bytes};max_pages={self.max_pages}")
+
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None, **overrides: Any) -> Settings:
         """Accept ``None``, a dict of field values or a ``Settings``; apply overrides."""

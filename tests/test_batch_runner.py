@@ -13,6 +13,7 @@ from batch_helpers import make_corpus, make_pdf, numbered_rows
 from extractor.batch import BatchStore, LocalExecutor, run_batch
 from extractor.batch.runner import BatchObserver
 from extractor.normalise import AgencyRegistry
+from extractor.settings import Settings
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -28,10 +29,10 @@ class FakeRegistry:
 
 
 def _run(inputs, store, *, fn=numbered_rows, workers=2, timeout=30.0, force=False,
-         registry=None, max_memory_mb=2048.0, observer=None):
+         registry=None, max_memory_mb=2048.0, observer=None, settings=None):
     executor = LocalExecutor(workers, timeout=timeout, fn=fn, max_memory_mb=max_memory_mb)
     return run_batch([str(i) for i in inputs], store=store, executor=executor, force=force,
-                     registry=registry or FakeRegistry(), observer=observer)
+                     registry=registry or FakeRegistry(), observer=observer, settings=settings)
 
 
 @pytest.fixture
@@ -94,6 +95,20 @@ def test_changes_to_bytes_or_registry_redo_only_what_changed(tmp_path: Path, cor
         assert store.row_counts()[str((corpus / "report-001.pdf").resolve())] == 7
         new_registry = _run([corpus], store, registry=FakeRegistry("reg-2"))
         assert (new_registry.done, new_registry.skipped) == (4, 0)
+
+
+def test_a_change_of_output_settings_redoes_everything(tmp_path: Path, corpus: Path) -> None:
+    """A rerun with OCR on after a run with it off must read what the first could not."""
+    with BatchStore(tmp_path / "s.sqlite") as store:
+        first = _run([corpus], store, settings=Settings(ocr="never"))
+        same = _run([corpus], store, settings=Settings(ocr="never", ocr_cache=tmp_path / "ocr"))
+        ocr_on = _run([corpus], store, settings=Settings(ocr="auto"))
+        names = _run([corpus], store, settings=Settings(ocr="auto", keep_names=True))
+        keys = [r["settings_key"] for r in store.runs()]
+    assert (first.done, same.skipped) == (4, 4)  # the cache folder does not change the output
+    assert (ocr_on.done, ocr_on.skipped) == (4, 0)
+    assert (names.done, names.skipped) == (4, 0)
+    assert keys[0].startswith("ocr=never;") and "keep_names=1" in keys[3]
 
 
 def test_timeouts_are_retried_by_the_next_run(tmp_path: Path) -> None:

@@ -93,6 +93,24 @@ def test_refuses_foreign_or_newer_files(tmp_path: Path) -> None:
         list(BatchStore(tmp_path / "empty.sqlite").view())
 
 
+def test_a_schema_1_store_is_upgraded_and_its_documents_redone(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with BatchStore(path) as store:
+        run = _begin(store)
+        store.save_document(run.run_id, "/a.pdf", _report("a.pdf", ["kept"]), sha256="h",
+                            registry_version="r", seconds=0, peak_rss_mb=None)
+        store.finish_run(run)
+    with sqlite3.connect(path) as db:  # what a schema 1 store looked like
+        db.execute("ALTER TABLE reports DROP COLUMN settings_key")
+        db.execute("ALTER TABLE runs DROP COLUMN settings_key")
+        db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    with BatchStore(path) as store:
+        assert store._db.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+        assert [r.report.recommendations[0].text for r in store.view()] == ["kept"]
+        assert store.is_current("/a.pdf", "h", "x", "r")  # the same versions, settings not asked
+        assert not store.is_current("/a.pdf", "h", "x", "r", "ocr=auto")  # settings unknown: redo
+
+
 def test_wal_mode(tmp_path: Path) -> None:
     with BatchStore(tmp_path / "s.sqlite") as store:
         assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

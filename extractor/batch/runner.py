@@ -67,8 +67,8 @@ def run_batch(
     """Extract every PDF named by ``inputs`` into ``store``; return the run's summary.
 
     A document is skipped when the store already holds a result for its path from the
-    same bytes (SHA-256), extractor version and agency registry version, unless
-    ``force``. Failures (bad PDFs, timeouts, memory, crashes) are stored with their kind
+    same bytes (SHA-256), extractor version, agency registry version and output settings
+    (``Settings.output_key``: OCR mode, anonymisation, ...), unless ``force``. Failures (bad PDFs, timeouts, memory, crashes) are stored with their kind
     and the run carries on.
 
     Example: run_batch(["reports/"], store=BatchStore("dhr.sqlite"), executor=LocalExecutor())
@@ -77,17 +77,18 @@ def run_batch(
     observer = observer or BatchObserver()
     registry = registry if registry is not None else AgencyRegistry.load(settings.agencies)
     reg_version = registry_version(registry)
+    settings_key = settings.output_key()
     input_list = [str(i) for i in inputs]
     plan = plan_inputs(input_list)
     lookup = metadata_lookup(plan, manifest)  # a broken --manifest fails before the run starts
     summary = store.begin_run(
         extractor_version=__version__, registry_version=reg_version, executor=executor.name,
-        workers=executor.workers, force=force, inputs=input_list,
+        workers=executor.workers, force=force, inputs=input_list, settings_key=settings_key,
     )
     started = time.perf_counter()
     status = "interrupted"
     try:
-        jobs = _jobs(plan, store, lookup, reg_version, force, summary)
+        jobs = _jobs(plan, store, lookup, reg_version, settings_key, force, summary)
         store.set_skipped(summary)
         observer.planned(len(jobs), summary.skipped)
         hashes = {job.path: job.sha256 for job in jobs}
@@ -98,7 +99,7 @@ def run_batch(
             store.save_document(
                 summary.run_id, outcome.path, report, sha256=hashes.get(outcome.path),
                 registry_version=reg_version, seconds=outcome.seconds,
-                peak_rss_mb=outcome.peak_rss_mb, report_json=outcome.report,
+                peak_rss_mb=outcome.peak_rss_mb, report_json=outcome.report, settings_key=settings_key,
             )
             _count(summary, report, outcome)  # the stored counts were updated with the document
             summary.seconds = time.perf_counter() - started
@@ -111,13 +112,13 @@ def run_batch(
     return summary
 
 
-def _jobs(plan: Any, store: BatchStore, lookup: Any, reg_version: str, force: bool,
-          summary: RunSummary) -> list[Job]:
+def _jobs(plan: Any, store: BatchStore, lookup: Any, reg_version: str, settings_key: str,
+          force: bool, summary: RunSummary) -> list[Job]:
     jobs: list[Job] = []
     for pdf in plan.pdfs:
         sha = sha256_file(pdf)
         key = str(pdf)
-        if not force and sha is not None and store.is_current(key, sha, __version__, reg_version):
+        if not force and sha is not None and store.is_current(key, sha, __version__, reg_version, settings_key):
             summary.skipped += 1
             continue
         jobs.append(Job(path=key, sha256=sha, metadata=lookup(pdf, sha) if sha else None))

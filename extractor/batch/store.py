@@ -16,9 +16,14 @@ Tables::
     meta(key, value)                       schema_version
     runs(run_id, started, finished, status, pid, extractor_version, registry_version,
          executor, workers, force, inputs, done, skipped, failed, rows, pages, seconds,
-         peak_rss_mb)
+         peak_rss_mb, settings_key)
     reports(path, run_id, file, sha256, pages, extractor_version, registry_version,
-            status, error_kind, seconds, peak_rss_mb, extracted_at, report_json)
+            status, error_kind, seconds, peak_rss_mb, extracted_at, report_json,
+            settings_key)
+
+``settings_key`` is ``Settings.output_key()``: the options that change the output
+(OCR mode, anonymisation, matching thresholds, size limits). Schema 1 stores lack it
+and are upgraded in place; their documents count as extracted with unknown settings.
     recommendations(path, run_id, seq, rec_id, text, addressed_to, addressed_to_raw,
                     page, section)
     errors(error_id, run_id, path, sha256, kind, message, at)
@@ -38,7 +43,7 @@ from typing import Any
 
 from ..models import Report
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +54,7 @@ CREATE TABLE IF NOT EXISTS runs (
     force INTEGER NOT NULL DEFAULT 0, inputs TEXT,
     done INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0,
-    pages INTEGER NOT NULL DEFAULT 0, seconds REAL, peak_rss_mb REAL
+    pages INTEGER NOT NULL DEFAULT 0, seconds REAL, peak_rss_mb REAL, settings_key TEXT
 );
 CREATE TABLE IF NOT EXISTS reports (
     path TEXT NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id),
@@ -57,6 +62,7 @@ CREATE TABLE IF NOT EXISTS reports (
     extractor_version TEXT NOT NULL, registry_version TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('done', 'failed')), error_kind TEXT,
     seconds REAL, peak_rss_mb REAL, extracted_at REAL NOT NULL, report_json TEXT NOT NULL,
+    settings_key TEXT,
     PRIMARY KEY (path, run_id)
 );
 CREATE TABLE IF NOT EXISTS recommendations (
@@ -161,17 +167,25 @@ class BatchStore:
             raise StoreError(
                 f"{self.path}: store schema {version} is newer than this dhr-extract ({SCHEMA_VERSION}); upgrade"
             )
+        if version < 2:  # schema 1 → 2: the settings each document was extracted with
+            self._db.executescript(
+                "BEGIN;"
+                "ALTER TABLE runs ADD COLUMN settings_key TEXT;"
+                "ALTER TABLE reports ADD COLUMN settings_key TEXT;"
+                "UPDATE meta SET value='2' WHERE key='schema_version';"
+                "COMMIT;"
+            )
 
     # ------------------------------------------------------------------ runs
     def begin_run(self, *, extractor_version: str, registry_version: str, executor: str,
-                  workers: int, force: bool, inputs: list[str]) -> RunSummary:
+                  workers: int, force: bool, inputs: list[str], settings_key: str | None = None) -> RunSummary:
         """Open a run; runs left ``running`` by a killed process become ``interrupted``."""
         self._mark_dead_runs()
         cur = self._db.execute(
             "INSERT INTO runs (started, status, pid, extractor_version, registry_version, executor,"
-            " workers, force, inputs) VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+            " workers, force, inputs, settings_key) VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
             (time.time(), os.getpid(), extractor_version, registry_version, executor, workers,
-             int(force), json.dumps(inputs[:1000])),
+             int(force), json.dumps(inputs[:1000]), settings_key),
         )
         return RunSummary(run_id=int(cur.lastrowid or 0))
 
@@ -212,25 +226,28 @@ class BatchStore:
     def previous(self, path: str) -> sqlite3.Row | None:
         """The newest stored result for ``path`` (any run), or ``None``."""
         return self._db.execute(
-            "SELECT sha256, extractor_version, registry_version, status, error_kind FROM reports"
+            "SELECT sha256, extractor_version, registry_version, settings_key, status, error_kind FROM reports"
             " WHERE path=? ORDER BY run_id DESC LIMIT 1",
             (path,),
         ).fetchone()
 
-    def is_current(self, path: str, sha256: str, extractor_version: str, registry_version: str) -> bool:
-        """True when ``path`` was already extracted from these bytes with these versions."""
+    def is_current(self, path: str, sha256: str, extractor_version: str, registry_version: str,
+                   settings_key: str | None = None) -> bool:
+        """True when ``path`` was already extracted from these bytes with these versions
+        (and, when ``settings_key`` is given, with these output settings)."""
         prev = self.previous(path)
         return (
             prev is not None
             and prev["sha256"] == sha256
             and prev["extractor_version"] == extractor_version
             and prev["registry_version"] == registry_version
+            and (settings_key is None or prev["settings_key"] == settings_key)
             and prev["error_kind"] not in TRANSIENT_KINDS
         )
 
     def save_document(self, run_id: int, path: str, report: Report, *, sha256: str | None,
                       registry_version: str, seconds: float, peak_rss_mb: float | None,
-                      report_json: dict[str, Any] | None = None) -> None:
+                      report_json: dict[str, Any] | None = None, settings_key: str | None = None) -> None:
         """Write one document's report, rows, error and its run's counts in one transaction.
 
         ``report_json`` is the report exactly as the worker produced it (stored verbatim,
@@ -248,12 +265,12 @@ class BatchStore:
             db.execute("DELETE FROM reports WHERE path=? AND run_id=?", (path, run_id))
             db.execute(
                 "INSERT INTO reports (path, run_id, file, sha256, pages, extractor_version,"
-                " registry_version, status, error_kind, seconds, peak_rss_mb, extracted_at, report_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " registry_version, status, error_kind, seconds, peak_rss_mb, extracted_at, report_json,"
+                " settings_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (path, run_id, report.file, sha256 or report.sha256, report.pages,
                  report.extractor_version, registry_version, status, kind, seconds, peak_rss_mb,
                  now, json.dumps(report_json if report_json is not None else report.to_dict(),
-                                 ensure_ascii=False)),
+                                 ensure_ascii=False), settings_key),
             )
             db.executemany(
                 "INSERT INTO recommendations (path, run_id, seq, rec_id, text, addressed_to,"
