@@ -9,10 +9,8 @@ from batch_helpers import make_corpus, make_pdf, numbered_rows
 from typer.testing import CliRunner
 
 from extractor.batch import BatchStore, LocalExecutor, run_batch
-from extractor.batch.dask_executor import DaskExecutor, timed_call
-from extractor.batch.jobs import Job
+from extractor.batch.dask_executor import DaskExecutor
 from extractor.normalise import AgencyRegistry
-from extractor.settings import Settings
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.timeout(180)
@@ -77,12 +75,27 @@ def test_cli_dask_executor_with_real_extractor(tmp_path: Path, cluster) -> None:
     assert sum(len(v[4]) for v in expected.values()) == 3 + 4 + 5  # real rows, not just empty reports
 
 
-def test_dask_task_time_limit(tmp_path: Path) -> None:
-    """The worker-side limit returns a timeout failure without waiting for the document."""
-    pdf = make_pdf(tmp_path / "hang.pdf")
-    outcome = timed_call(numbered_rows, Job(str(pdf), "abc"), Settings(), None, 0.3)
-    assert outcome.report["error"]["kind"] == "timeout"
-    assert outcome.report["sha256"] == "abc"
+def test_dask_limits_kill_the_document_not_the_worker(tmp_path: Path, cluster) -> None:
+    """A hanging and a memory-hungry document fail with their kind; the rest succeed,
+    on the same workers, and the next run finds those workers healthy."""
+    folder = tmp_path / "in"
+    make_corpus(folder, 3)
+    make_pdf(folder / "hang.pdf")
+    make_pdf(folder / "hog.pdf")
+    with distributed.Client(cluster) as client, BatchStore(tmp_path / "s.sqlite") as store:
+        workers_before = set(client.scheduler_info()["workers"])
+        executor = DaskExecutor(client, fn=numbered_rows, timeout=3.0, max_memory_mb=300.0)
+        summary = run_batch([folder], store=store, registry=AgencyRegistry.load(), executor=executor)
+        kinds = {Path(e["path"]).name: e["kind"] for e in store.errors(summary.run_id)}
+        make_pdf(folder / "late.pdf")
+        again = run_batch([folder], store=store, registry=AgencyRegistry.load(), executor=executor)
+        workers_after = set(client.scheduler_info()["workers"])
+    assert kinds == {"hang.pdf": "timeout", "hog.pdf": "memory"}
+    assert (summary.done, summary.failed) == (3, 2)
+    # the new document is done; the limit failures are retried (the limits may have
+    # changed) and fail the same way, on workers that are still the same
+    assert (again.done, again.failed, again.skipped) == (1, 2, 3)
+    assert workers_after == workers_before  # no worker had to be restarted
 
 
 def test_cli_dask_needs_scheduler(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@
 * :mod:`.jobs` — work items and the per-document function;
 * :mod:`.pool` — the local guarded process pool (time and memory limit per document);
 * :mod:`.dask_executor` — the same work on a dask.distributed cluster;
+* :mod:`.dask_worker` and :mod:`.guard` — on each dask worker thread, a child process
+  that is killed when a document overruns its time or memory limit;
 * :mod:`.runner` — plan, skip unchanged documents, run, store;
 * :mod:`.diff` — compare two stores or two runs.
 """

@@ -112,6 +112,14 @@ def failure_report(path: str, kind: str, message: str) -> Report:
                   error={"kind": kind, "message": message})
 
 
+def failure_outcome(job: Job, kind: str, message: str, seconds: float, *,
+                    rss: float | None = None, worker: str = "") -> Outcome:
+    """The outcome an executor records for a document it had to stop or lost."""
+    report = failure_report(job.path, kind, message)
+    report.sha256 = job.sha256
+    return Outcome(path=job.path, report=report.to_dict(), seconds=seconds, peak_rss_mb=rss, worker=worker)
+
+
 def peak_rss_mb() -> float | None:
     """This process's peak resident set size in MB (Linux ``VmHWM``), or ``None``."""
     try:

@@ -20,17 +20,17 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..settings import Settings
-from .jobs import DocumentFn, Job, Outcome, failure_report, process_document
+from .jobs import DocumentFn, Job, Outcome, failure_outcome, process_document
 
 log = logging.getLogger(__name__)
 
-_POLL_SECONDS = 0.1
+POLL_SECONDS = 0.1
 
 
 def default_workers() -> int:
@@ -54,12 +54,21 @@ def _context() -> Any:
 
 
 def _worker_main(conn: Connection, fn: DocumentFn, settings: Settings, registry: Any) -> None:
-    """Worker loop: receive a job, run ``fn``, send the outcome; stop on ``None``/EOF."""
+    """Worker loop over the pool's duplex pipe (see ``serve``)."""
+    serve(conn.recv, conn.send, fn, settings, registry)
+
+
+def serve(receive: Callable[[], Any], send: Callable[[Any], None], fn: DocumentFn,
+          settings: Settings, registry: Any) -> None:
+    """A worker's loop: receive a job, run ``fn``, send the outcome; stop on ``None``/EOF.
+
+    Shared by the pool's workers and the guarded child of ``guard`` (dask).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides how to stop
     _quiet_mupdf()
     while True:
         try:
-            job = conn.recv()
+            job = receive()
         except (EOFError, OSError):
             return
         if job is None:
@@ -67,9 +76,21 @@ def _worker_main(conn: Connection, fn: DocumentFn, settings: Settings, registry:
         outcome = fn(job, settings, registry)
         outcome.worker = str(os.getpid())
         try:
-            conn.send(outcome)
+            send(outcome)
         except (BrokenPipeError, OSError):
             return
+
+
+def death_reason(code: int | None) -> tuple[str, str]:
+    """(failure kind, message) for a worker that exited with ``code`` mid-document.
+
+    A SIGKILL nobody in dhr-extract sent is almost always the kernel's OOM killer.
+    """
+    why = f"worker process died (exit code {code})" if code and code > 0 else (
+        f"worker process killed by signal {-code}" if code else "worker process exited")
+    if code == -signal.SIGKILL:
+        return "memory", why + " — most likely the kernel's out-of-memory killer"
+    return "crashed", why
 
 
 def _quiet_mupdf() -> None:
@@ -84,7 +105,7 @@ def _quiet_mupdf() -> None:
         pass
 
 
-def _rss_mb(pid: int) -> float | None:
+def rss_mb(pid: int) -> float | None:
     """Current resident memory of a process in MB (Linux), else ``None``."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
@@ -187,7 +208,7 @@ class LocalExecutor:
         now = time.monotonic()
         next_deadline = min(w.started + self.timeout for w in busy) - now
         handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-        wait(handles, timeout=max(0.0, min(_POLL_SECONDS, next_deadline)))
+        wait(handles, timeout=max(0.0, min(POLL_SECONDS, next_deadline)))
 
     def _check(self, worker: _Worker) -> tuple[Outcome | None, bool]:
         """Collect a finished outcome, or decide the worker must be replaced."""
@@ -203,18 +224,13 @@ class LocalExecutor:
         except (EOFError, OSError):
             pass  # the worker died; fall through to the liveness check
         if not worker.process.is_alive():
-            code = worker.process.exitcode
-            why = f"worker process died (exit code {code})" if code and code > 0 else (
-                f"worker process killed by signal {-code}" if code else "worker process exited")
-            kind = "memory" if code == -signal.SIGKILL else "crashed"
-            if kind == "memory":
-                why += " — most likely the kernel's out-of-memory killer"
+            kind, why = death_reason(worker.process.exitcode)
             return self._failed(worker, kind, why, elapsed), True
         if elapsed > self.timeout:
             log.warning("%s: timed out after %.0f s; killing its worker", job.path, elapsed)
             return self._failed(worker, "timeout", f"timed out after {self.timeout:g} s", elapsed), True
         if self.max_memory_mb is not None:
-            rss = _rss_mb(worker.process.pid)
+            rss = rss_mb(worker.process.pid)
             if rss is not None and rss > self.max_memory_mb:
                 log.warning("%s: worker used %.0f MB; killing it", job.path, rss)
                 message = f"used more than {self.max_memory_mb:g} MB of memory ({rss:.0f} MB)"
@@ -226,7 +242,4 @@ class LocalExecutor:
         job = worker.job
         assert job is not None
         worker.job = None
-        report = failure_report(job.path, kind, message)
-        report.sha256 = job.sha256
-        return Outcome(path=job.path, report=report.to_dict(), seconds=elapsed, peak_rss_mb=rss,
-                       worker=str(worker.process.pid))
+        return failure_outcome(job, kind, message, elapsed, rss=rss, worker=str(worker.process.pid))

@@ -54,7 +54,7 @@ def batch_command(
     executor: Annotated[ExecutorName, typer.Option("--executor", help="local (process pool) or dask.")] = ExecutorName.local,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     agencies: Annotated[Path | None, typer.Option("--agencies", help="Extra agency registry CSV (extends/overrides).")] = None,
-    ocr: Annotated[str, typer.Option("--ocr", help="OCR pages without text: auto, always or never (add --force to redo documents stored under another mode).")] = "auto",
+    ocr: Annotated[str, typer.Option("--ocr", help="OCR pages without text: auto, always or never (a change of mode re-extracts the documents).")] = "auto",
     ocr_cache: Annotated[Path | None, typer.Option("--ocr-cache", help="Folder to keep OCR'd pages in and reuse (default: your cache folder).")] = None,
     no_ocr_cache: Annotated[bool, typer.Option("--no-ocr-cache", help="OCR every time; keep nothing on disk.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
@@ -116,7 +116,7 @@ def _executor(name: ExecutorName, scheduler: str | None, workers: int | None, ti
         from ..batch.dask_executor import DaskExecutor
 
         try:
-            return DaskExecutor(scheduler, timeout=timeout)
+            return DaskExecutor(scheduler, timeout=timeout, max_memory_mb=max_memory)
         except RuntimeError as exc:
             raise usage_error(str(exc)) from exc
     from ..batch import LocalExecutor

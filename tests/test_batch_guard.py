@@ -1,0 +1,66 @@
+"""The guarded child behind the dask executor: one document at a time in a process
+that is killed when the document overruns its time or memory limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from batch_helpers import make_pdf, numbered_rows
+
+from extractor.batch.guard import GuardedChild
+from extractor.batch.jobs import Job
+from extractor.settings import Settings
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def child():
+    with GuardedChild(numbered_rows, Settings(), None, max_memory_mb=300.0) as guarded:
+        yield guarded
+
+
+def test_documents_run_in_one_reused_child(tmp_path: Path, child: GuardedChild) -> None:
+    first = child.run(Job(str(make_pdf(tmp_path / "a.pdf", recs=2)), "ha"), timeout=60)
+    pid = child.pid
+    second = child.run(Job(str(make_pdf(tmp_path / "b.pdf", recs=4)), "hb"), timeout=60)
+    assert [len(o.report["recommendations"]) for o in (first, second)] == [2, 4]
+    assert first.worker == second.worker == str(pid) and pid is not None
+
+
+def test_a_hanging_document_is_killed_and_the_next_gets_a_fresh_child(tmp_path: Path, child: GuardedChild) -> None:
+    child.run(Job(str(make_pdf(tmp_path / "warm.pdf")), "h0"), timeout=60)  # started, imports done
+    hung_pid = child.pid
+    outcome = child.run(Job(str(make_pdf(tmp_path / "hang.pdf")), "h1"), timeout=1.0)
+    assert outcome.report["error"]["kind"] == "timeout"
+    assert outcome.report["sha256"] == "h1" and 1.0 <= outcome.seconds < 10
+    assert child.pid is None  # killed, not left running in the background
+    with pytest.raises(ProcessLookupError):
+        import os
+
+        os.kill(hung_pid, 0)
+    after = child.run(Job(str(make_pdf(tmp_path / "fine.pdf", recs=3)), "h2"), timeout=60)
+    assert len(after.report["recommendations"]) == 3 and after.worker != str(hung_pid)
+
+
+def test_memory_and_crashes_are_failures_of_their_kind(tmp_path: Path, child: GuardedChild) -> None:
+    hog = child.run(Job(str(make_pdf(tmp_path / "hog.pdf")), "h1"), timeout=60)
+    assert hog.report["error"]["kind"] == "memory" and "300 MB" in hog.report["error"]["message"]
+    crash = child.run(Job(str(make_pdf(tmp_path / "crash.pdf")), "h2"), timeout=60)
+    assert crash.report["error"]["kind"] == "crashed" and "exit code 3" in crash.report["error"]["message"]
+    fine = child.run(Job(str(make_pdf(tmp_path / "fine.pdf")), "h3"), timeout=60)
+    assert fine.report.get("error") is None
+
+
+def test_the_real_extractor_runs_in_the_child(tmp_path: Path) -> None:
+    from extractor.batch.jobs import process_document
+    from extractor.normalise import AgencyRegistry
+
+    with GuardedChild(process_document, Settings(ocr="never"), AgencyRegistry.load()) as guarded:
+        outcome = guarded.run(Job(str(make_pdf(tmp_path / "r.pdf", recs=3)), None), timeout=60)
+        broken = tmp_path / "broken.pdf"
+        broken.write_text("not a PDF, only words\n" * 4)
+        bad = guarded.run(Job(str(broken), None), timeout=60)
+    assert [r["id"] for r in outcome.report["recommendations"]] == ["9.1", "9.2", "9.3"]
+    assert bad.report["error"]["kind"] == "not_a_pdf"
