@@ -64,3 +64,17 @@ def test_the_real_extractor_runs_in_the_child(tmp_path: Path) -> None:
         bad = guarded.run(Job(str(broken), None), timeout=60)
     assert [r["id"] for r in outcome.report["recommendations"]] == ["9.1", "9.2", "9.3"]
     assert bad.report["error"]["kind"] == "not_a_pdf"
+
+
+def test_an_idle_child_exits_and_the_next_document_starts_another(tmp_path: Path) -> None:
+    import time
+
+    with GuardedChild(numbered_rows, Settings(), None, idle_exit=0.5) as guarded:
+        first = guarded.run(Job(str(make_pdf(tmp_path / "a.pdf", recs=2)), "ha"), timeout=60)
+        deadline = time.monotonic() + 20
+        while guarded.pid is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert guarded.pid is None  # left by itself once idle
+        second = guarded.run(Job(str(make_pdf(tmp_path / "b.pdf", recs=4)), "hb"), timeout=60)
+    assert len(second.report["recommendations"]) == 4 and second.report.get("error") is None
+    assert first.worker != second.worker

@@ -11,7 +11,12 @@ past its time limit or its memory above the limit; the next document starts a fr
 child. The child is a plain ``subprocess`` (not ``multiprocessing``) because dask
 workers are daemonic processes, which ``multiprocessing`` forbids to have children.
 
-Run as ``python -m extractor.batch.guard READ_FD WRITE_FD``, this module is the child.
+A child left idle for ``IDLE_EXIT_SECONDS`` (the batch is over) exits by itself, so a
+shared cluster does not keep one extractor process per thread between runs; the next
+document starts a new one.
+
+Run as ``python -m extractor.batch.guard READ_FD WRITE_FD IDLE_SECONDS``, this module is
+the child.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from .pool import POLL_SECONDS, death_reason, rss_mb, serve
 
 log = logging.getLogger(__name__)
 
+IDLE_EXIT_SECONDS = 60.0
+
 
 class GuardedChild:
     """Run ``fn(job, settings, registry)`` in a child process with limits per document.
@@ -44,8 +51,9 @@ class GuardedChild:
     """
 
     def __init__(self, fn: DocumentFn, settings: Settings, registry: Any, *,
-                 max_memory_mb: float | None = 2048.0) -> None:
+                 max_memory_mb: float | None = 2048.0, idle_exit: float = IDLE_EXIT_SECONDS) -> None:
         self.fn = fn
+        self.idle_exit = idle_exit
         self.settings = settings
         self.registry = registry
         self.max_memory_mb = max_memory_mb
@@ -75,6 +83,16 @@ class GuardedChild:
         except OSError:  # the child died between documents: start again once
             self._start()
             self._send.send(job)
+        outcome = self._wait(job, timeout, started)
+        if outcome is None:  # it had just left, idle, without reading the job: once more
+            self._start()
+            self._send.send(job)
+            outcome = self._wait(job, timeout, started)
+        return outcome or failure_outcome(job, "crashed", "worker process exited", time.monotonic() - started)
+
+    def _wait(self, job: Job, timeout: float, started: float) -> Outcome | None:
+        """The child's answer, a failure, or ``None`` if the child exited cleanly (idle)."""
+        assert self._process is not None and self._receive is not None
         while True:
             elapsed = time.monotonic() - started
             try:
@@ -84,6 +102,9 @@ class GuardedChild:
                 pass  # the child died: the exit code says why
             elapsed = time.monotonic() - started
             code = self._process.poll()
+            if code == 0:
+                self._stop()
+                return None
             if code is not None:
                 kind, why = death_reason(code)
                 self._stop()
@@ -122,7 +143,7 @@ class GuardedChild:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(child_reads), str(child_writes)],
+                [sys.executable, "-m", __name__, str(child_reads), str(child_writes), str(self.idle_exit)],
                 pass_fds=(child_reads, child_writes), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, env=env, close_fds=True,
             )
@@ -148,14 +169,22 @@ class GuardedChild:
 
 
 def _child_main(argv: list[str]) -> None:
-    """The child: read ``(fn, settings, registry)``, then serve jobs until ``None``/EOF."""
+    """The child: read ``(fn, settings, registry)``, then serve jobs until ``None``, EOF
+    or ``IDLE_SECONDS`` without one."""
     receive = Connection(int(argv[0]), writable=False)
     send = Connection(int(argv[1]), readable=False)
+    idle = float(argv[2])
+
+    def next_job() -> Any:
+        if not receive.poll(idle):
+            return None  # idle: exit (cleanly, so the parent knows it was not a crash)
+        return receive.recv()
+
     try:
         fn, settings, registry = receive.recv()
     except (EOFError, OSError):
         return
-    serve(receive.recv, send.send, fn, settings, registry)
+    serve(next_job, send.send, fn, settings, registry)
 
 
 if __name__ == "__main__":
