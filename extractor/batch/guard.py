@@ -43,7 +43,8 @@ class GuardedChild:
 
     The child starts on first use and is reused while it behaves; ``close`` (or the
     context manager) stops it. ``max_memory_mb`` is the resident memory the child may
-    reach (``None``: no guard).
+    reach (``None``: no guard); ``idle_exit`` the seconds without a document after
+    which the child leaves by itself.
 
     Example:
         >>> with GuardedChild(process_document, Settings(), registry, max_memory_mb=2048) as child:
