@@ -70,8 +70,10 @@ def debug_extract(
     opts = Settings.resolve(settings)
     label = name or (Path(source).name if isinstance(source, (str, Path)) else "<bytes>")
     trace = Trace()
-    ocr_hook = ocr.ocr_page if opts.ocr != "never" and ocr.tesseract_available() else None
-    cache = OcrCache(opts.ocr_cache, ocr.fingerprint()) if ocr_hook and opts.ocr_cache else None
+    # Tesseract is looked for (and its version read for the cache key) only when a page
+    # needs OCR: a batch of born-digital reports never starts it.
+    ocr_hook = ocr.ocr_page_if_available if opts.ocr != "never" else None
+    cache = OcrCache(opts.ocr_cache, ocr.fingerprint) if ocr_hook and opts.ocr_cache else None
     try:
         # the PDF stays open until its tables are read, which needs the located section
         with load.PdfFile(source, name=label, settings=opts) as pdf:

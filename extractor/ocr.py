@@ -186,6 +186,17 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
     ]
 
 
+def ocr_page_if_available(page: pymupdf.Page, number: int) -> list[Line] | None:
+    """``ocr_page`` when Tesseract and its language data are installed, else ``None``.
+
+    The ``load.OcrHook`` the API uses: whether Tesseract is there is first asked when a
+    page needs OCR, so a document with a text layer never runs ``tesseract``.
+    """
+    if not tesseract_available():
+        return None
+    return ocr_page(page, number)
+
+
 def _font_box(line: OcrLine, scale: float, dx: float, dy: float) -> tuple[float, float, float, float]:
     """The line's box in points, made as tall as a text layer's line box would be.
 

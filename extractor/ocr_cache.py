@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,16 +54,21 @@ def default_directory() -> Path:
 class OcrCache:
     """OCR'd pages on disk, for one OCR setup (``fingerprint``).
 
-    Plain data (a folder and a string), so it pickles to batch workers, and stateless:
-    two processes may share one folder.
+    ``fingerprint`` is the setup's string, or a module-level function that gives it
+    (``ocr.fingerprint``), called only when a page is looked up: finding Tesseract's
+    version runs it, which a document with a text layer never needs.
+
+    Plain data (a folder and a string or function), so it pickles to batch workers, and
+    stateless: two processes may share one folder.
     """
 
     directory: Path
-    fingerprint: str
+    fingerprint: str | Callable[[], str]
 
     def path(self, sha256: str, page: int) -> Path:
         """Where the entry for ``page`` (1-based) of the PDF with this hash lives."""
-        return self.directory / self.fingerprint / sha256[:2] / sha256 / f"{page}.json"
+        setup = self.fingerprint() if callable(self.fingerprint) else self.fingerprint
+        return self.directory / setup / sha256[:2] / sha256 / f"{page}.json"
 
     def get(self, sha256: str, page: int) -> list[Line] | None:
         """The page's stored lines (``[]`` for a page OCR found blank), or ``None``."""

@@ -147,3 +147,21 @@ def test_default_folder_is_the_per_user_cache(tmp_path: Path, monkeypatch: pytes
 def test_fingerprint_names_the_setup() -> None:
     assert len(ocr.fingerprint()) == 16
     assert ocr.fingerprint() == ocr.fingerprint()
+
+
+def test_a_text_layer_document_never_asks_for_tesseract(monkeypatch, tmp_path):
+    """Neither the OCR engine nor its version (the cache key) is looked up when no page
+    needs OCR: a batch of born-digital reports never starts ``tesseract``."""
+    from pdfbuilder import build_pdf
+
+    import extractor
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tesseract was asked for")
+
+    monkeypatch.setattr(ocr, "tesseract_available", refuse)
+    monkeypatch.setattr(ocr, "tesseract_version", refuse)
+    pdf = tmp_path / "born-digital.pdf"
+    pdf.write_bytes(build_pdf([("h1", "9. Recommendations"), ("p", "9.1 Agencies should share records. " * 5)]))
+    report = extractor.extract(pdf, settings={"ocr": "auto", "ocr_cache": tmp_path / "cache"})
+    assert report.error is None and report.pages == 1
