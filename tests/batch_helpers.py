@@ -99,6 +99,13 @@ def numbered_rows(job: Job, settings: Settings, registry: Any) -> Outcome:
                    peak_rss_mb=peak_rss_mb())
 
 
+def mark_started(job: Job, settings: Settings, registry: Any) -> Outcome:
+    """Stand-in that only leaves ``<path>.started`` behind, so a test can see when the
+    pool handed a document to a worker."""
+    Path(job.path + ".started").touch()
+    return Outcome(path=job.path, report={"file": Path(job.path).name}, seconds=0.0)
+
+
 def _main(argv: list[str]) -> None:
     from batch_helpers import numbered_rows as fn  # by module name, so workers can import it
 

@@ -4,13 +4,15 @@ unchanged documents are skipped; ``force`` redoes; the real extractor runs in wo
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from batch_helpers import make_corpus, make_pdf, numbered_rows
+from batch_helpers import make_corpus, make_pdf, mark_started, numbered_rows
 
 from extractor.batch import BatchStore, LocalExecutor, run_batch
+from extractor.batch.jobs import Job
 from extractor.batch.runner import BatchObserver
 from extractor.normalise import AgencyRegistry
 from extractor.settings import Settings
@@ -156,6 +158,26 @@ def test_real_extractor_runs_in_workers(tmp_path: Path, corpus: Path) -> None:
             assert [r.id for r in item.report.recommendations] == [f"9.{k}" for k in range(1, 4 + n % 3)]
     assert 0 < summary.peak_rss_mb < 1000
     assert json.loads(json.dumps(good.report.to_dict()))["file"].startswith("report-")
+
+
+def test_a_worker_starts_its_next_document_before_the_caller_stores_the_last(tmp_path: Path) -> None:
+    """The driver stores each outcome (a SQLite transaction) while the pool waits; a
+    worker must not sit idle through that. With one worker, the second document must be
+    running while the caller still holds the first outcome."""
+    paths = [tmp_path / f"d{n}.pdf" for n in range(3)]
+    executor = LocalExecutor(1, timeout=30.0, fn=mark_started)
+    outcomes = executor.run([Job(str(p), None) for p in paths], Settings(), FakeRegistry())
+    seen = []
+    for outcome in outcomes:
+        seen.append(Path(outcome.path))
+        follower = paths[len(seen)] if len(seen) < len(paths) else None
+        if follower is not None:
+            marker = Path(f"{follower}.started")
+            deadline = time.monotonic() + 20
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert marker.exists(), f"{follower.name} was not handed out while the caller held {seen[-1].name}"
+    assert seen == paths
 
 
 def test_executor_rejects_bad_limits() -> None:

@@ -165,21 +165,22 @@ class LocalExecutor:
         try:
             for _ in range(min(self.workers, len(pending))):
                 pool.append(self._spawn(settings, pickled))
-            while pending or any(w.job for w in pool):
-                for index, worker in enumerate(pool):
-                    if worker.job is None and pending:
-                        if not worker.process.is_alive():  # died while idle: replace it
-                            worker.kill()
-                            pool[index] = worker = self._spawn(settings, pickled)
-                        self._assign(worker, pending.popleft())
+            self._hand_out(pool, pending, settings, pickled)
+            while any(w.job for w in pool):
                 self._wait(pool)
+                finished: list[Outcome] = []
                 for index, worker in enumerate(pool):
                     outcome, dead = self._check(worker)
                     if outcome is not None:
-                        yield outcome
+                        finished.append(outcome)
                     if dead:
                         worker.kill()
                         pool[index] = self._spawn(settings, pickled)
+                # Give idle workers their next document before handing the outcomes to
+                # the caller: storing them (a SQLite transaction each) would otherwise
+                # leave each worker waiting on the driver after every document.
+                self._hand_out(pool, pending, settings, pickled)
+                yield from finished
         finally:
             for worker in pool:
                 try:
@@ -201,6 +202,16 @@ class LocalExecutor:
         process.start()
         child.close()
         return _Worker(process=process, conn=parent)
+
+    def _hand_out(self, pool: list[_Worker], pending: deque[Job], settings: Settings,
+                  pickled_registry: bytes) -> None:
+        """Give each idle worker the next pending job, replacing one that died while idle."""
+        for index, worker in enumerate(pool):
+            if worker.job is None and pending:
+                if not worker.process.is_alive():
+                    worker.kill()
+                    pool[index] = worker = self._spawn(settings, pickled_registry)
+                self._assign(worker, pending.popleft())
 
     def _assign(self, worker: _Worker, job: Job) -> None:
         worker.job = job
