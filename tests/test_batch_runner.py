@@ -180,6 +180,30 @@ def test_a_worker_starts_its_next_document_before_the_caller_stores_the_last(tmp
     assert seen == paths
 
 
+def test_a_worker_that_dies_just_before_it_is_given_a_document_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The document goes to a fresh worker, not down with the dead one."""
+    paths = [tmp_path / f"d{n}.pdf" for n in range(2)]
+    executor = LocalExecutor(1, timeout=30.0, fn=mark_started)
+    assign = LocalExecutor._assign
+    killed = []
+
+    def die_first(self: LocalExecutor, worker, job: Job) -> None:
+        if not killed:  # after the liveness check: the send is what fails
+            worker.process.kill()
+            worker.process.join()
+            killed.append(worker.process.pid)
+        assign(self, worker, job)
+
+    monkeypatch.setattr(LocalExecutor, "_assign", die_first)
+    outcomes = list(executor.run([Job(str(p), None) for p in paths], Settings(), FakeRegistry()))
+    assert killed
+    assert [Path(o.path) for o in outcomes] == paths
+    assert all("error" not in o.report for o in outcomes)
+    assert killed[0] not in {int(o.worker) for o in outcomes}
+
+
 def test_executor_rejects_bad_limits() -> None:
     with pytest.raises(ValueError):
         LocalExecutor(1, timeout=0)

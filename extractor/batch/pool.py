@@ -208,10 +208,16 @@ class LocalExecutor:
         """Give each idle worker the next pending job, replacing one that died while idle."""
         for index, worker in enumerate(pool):
             if worker.job is None and pending:
-                if not worker.process.is_alive():
-                    worker.kill()
-                    pool[index] = worker = self._spawn(settings, pickled_registry)
-                self._assign(worker, pending.popleft())
+                job = pending.popleft()
+                if worker.process.is_alive():
+                    try:
+                        self._assign(worker, job)
+                        continue
+                    except (BrokenPipeError, OSError):  # it died after the check
+                        pass
+                worker.kill()
+                pool[index] = worker = self._spawn(settings, pickled_registry)
+                self._assign(worker, job)
 
     def _assign(self, worker: _Worker, job: Job) -> None:
         worker.job = job
