@@ -165,6 +165,23 @@ def test_generic_forms_need_an_area(reg: AgencyRegistry) -> None:
     assert (m.canonical, m.method) == ("Greater Manchester Police", "area")
 
 
+def test_a_role_prefixed_by_a_place_is_read_in_that_place(reg: AgencyRegistry) -> None:
+    """The place printed in the name wins over the report's area. Only area bodies'
+    labels are read this way: a body's own name is untouched, and a force that does not
+    exist is not guessed."""
+    kirklees = MatchContext(area="Kirklees")
+    [m] = reg.resolve("Rotherham Safeguarding Adults Board", context=kirklees)
+    assert (m.canonical, m.method) == ("Safeguarding Adults Board (Rotherham)", "place+area")
+    [m] = reg.resolve("Leeds Children's Services", context=kirklees)
+    assert m.canonical == "Children's social care (Leeds City Council)"
+    [m] = reg.resolve("Cornwall Police")  # no such force: not turned into one
+    assert not m.matched
+    [m] = reg.resolve("Leeds Teaching Hospitals NHS Trust")
+    assert (m.canonical, m.method) == ("Leeds Teaching Hospitals NHS Trust", "exact")
+    [m] = reg.resolve("Kirklees Widget Board")
+    assert not m.matched
+
+
 def test_report_acronyms_win_over_registry(reg: AgencyRegistry) -> None:
     [m] = reg.resolve("NCA", context=MatchContext(area="Manchester"))
     assert m.canonical == "Northern Care Alliance NHS Foundation Trust"

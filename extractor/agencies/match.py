@@ -32,6 +32,7 @@ _MAX_PIECES = 12
 _MAX_GROUP = 6
 _CACHE_LIMIT = 50_000
 _CONTEXTS = 32
+_PLACE_WORDS = 4  # "Brighton and Hove", "Redcar and Cleveland": the longest place prefix tried
 _AREA_TRIM = (
     "community safety partnership", "csp board", "csp", "safer communities partnership",
     "partnership", "metropolitan borough council", "mbc", "borough council", "district council",
@@ -270,6 +271,9 @@ class AgencyRegistry:
         found = self._partnership_of(raw, k, scope)
         if found is not None:
             return found
+        found = self._role_of_place(raw, k)
+        if found is not None:
+            return found
         inner = _BRACKETED.search(raw)
         if inner is not None:  # "Communities Board (Kirklees CSP)": the bracket names it
             match = self._single(inner.group(1), scope, fuzzy=False)
@@ -289,6 +293,25 @@ class AgencyRegistry:
         if body is None:
             return None
         return AgencyMatch(raw, body.canonical, body.kind, "area-csp", 95.0, True)
+
+    def _role_of_place(self, raw: str, k: str) -> AgencyMatch | None:
+        """"Kirklees Safeguarding Adults Board": an area body's generic name prefixed by
+        a place is that place's, whatever the report's own area.
+
+        Only the labels that take their area ("… (Kirklees)") are read this way. "Cornwall
+        Police" or "Greater Manchester Fire and Rescue Service" name a body that is not
+        in the registry, and turning them into a force or a plain label would be a guess.
+        """
+        words = k.split()
+        for cut in range(min(len(words) - 1, _PLACE_WORDS), 0, -1):
+            area = self._areas.get(" ".join(words[:cut]))
+            if area is None:
+                continue
+            idx = self._lookup(" ".join(words[cut:]))
+            if idx is None or not self.agencies[idx].resolve_via.startswith("qualify:"):
+                return None
+            return self._emit(raw, idx, "place", 95.0, _Scope(area=area, acronyms={}))
+        return None
 
     def _department_of(self, k: str) -> int | None:
         """"Surrey County Council Adult Social Care" → the council: a known body's name
