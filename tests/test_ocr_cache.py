@@ -165,3 +165,19 @@ def test_a_text_layer_document_never_asks_for_tesseract(monkeypatch, tmp_path):
     pdf.write_bytes(build_pdf([("h1", "9. Recommendations"), ("p", "9.1 Agencies should share records. " * 5)]))
     report = extractor.extract(pdf, settings={"ocr": "auto", "ocr_cache": tmp_path / "cache"})
     assert report.error is None and report.pages == 1
+
+
+def test_only_a_rendered_document_empties_mupdfs_store(
+    cache: OcrCache, scanned: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Emptying the process-wide store frees decoded images after OCR; after text alone
+    it would only throw away colour links the next document rebuilds (see PdfFile.close)."""
+    emptied: list[int] = []
+    monkeypatch.setattr(load.pymupdf.TOOLS, "store_shrink", emptied.append)
+    engine = CountingOcr()
+    load.load_document(pdf_factory.report_pdf(), name="text.pdf", ocr_hook=engine, ocr_cache=cache)
+    assert engine.calls == [] and emptied == []  # text layer: nothing rendered
+    load.load_document(scanned, name="scan.pdf", ocr_hook=engine, ocr_cache=cache)
+    assert engine.calls and emptied == [100]  # rendered for OCR
+    load.load_document(scanned, name="scan.pdf", ocr_hook=engine, ocr_cache=cache)
+    assert emptied == [100]  # every page came from the cache: nothing rendered
