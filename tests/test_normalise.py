@@ -57,6 +57,17 @@ def test_all_police_forces(reg: AgencyRegistry) -> None:
     assert TERRITORIAL | {"British Transport Police"} <= police
 
 
+def test_fire_and_rescue_services(reg: AgencyRegistry) -> None:
+    services = [a for a in reg.agencies if a.kind == "fire"]
+    current = [a for a in services if a.current]
+    assert len([a for a in current if a.region != "Wales"]) == 44  # HMICFRS inspects 44
+    assert len([a for a in current if a.region == "Wales"]) == 3
+    for old in (a for a in services if not a.current):  # the four merged into two
+        assert old.successor and all(reg.get(s) and reg.get(s).current for s in old.successor)
+    [match] = reg.resolve("Hampshire Fire & Rescue")  # a 2019 report names the old service
+    assert match.matched and match.canonical == "Hampshire Fire and Rescue Service"
+
+
 def test_icbs_health_boards_and_ccg_successors(reg: AgencyRegistry) -> None:
     icbs = [a for a in reg.list("health-commissioner") if a.canonical.endswith("Integrated Care Board")]
     assert len(icbs) == 42

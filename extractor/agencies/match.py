@@ -299,8 +299,8 @@ class AgencyRegistry:
         a place is that place's, whatever the report's own area.
 
         Only the labels that take their area ("… (Kirklees)") are read this way. "Cornwall
-        Police" or "Greater Manchester Fire and Rescue Service" name a body that is not
-        in the registry, and turning them into a force or a plain label would be a guess.
+        Police" names a body that is not in the registry (the force is Devon and Cornwall
+        Police), and turning it into a force or a plain label would be a guess.
         """
         words = k.split()
         for cut in range(min(len(words) - 1, _PLACE_WORDS), 0, -1):

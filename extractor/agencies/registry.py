@@ -38,7 +38,7 @@ AREA_COLUMNS = ("area", "aliases", "local_authority", "upper_tier", "police",
                 "commissioner", "ccg", "csp", "crc", "region")
 KINDS = frozenset({
     "police", "health-commissioner", "nhs-trust", "local-authority", "csp", "probation",
-    "national-government", "voluntary-sector", "role", "pcc", "other",
+    "national-government", "voluntary-sector", "role", "pcc", "fire", "other",
 })
 _CANONICAL, _ALIAS, _DERIVED = 3, 2, 1
 _DISTINCT_STEM = re.compile(r"\b(Health|Healthcare|Hospitals?|Partnership|Care)\b")
@@ -158,6 +158,10 @@ def derived_aliases(agency: Agency) -> Iterable[str]:
             yield form.format(a=a)
     elif agency.kind == "police" and a:
         for suffix in ("Police", "Constabulary", "Police Force", "Police Service"):
+            yield f"{a} {suffix}"
+    elif agency.kind == "fire" and a:
+        for suffix in ("Fire and Rescue Service", "Fire and Rescue Services", "Fire and Rescue",
+                       "Fire Service", "Fire Brigade", "FRS"):
             yield f"{a} {suffix}"
     elif agency.kind == "health-commissioner" and agency.canonical.endswith("Integrated Care Board"):
         yield f"{a} ICS"
