@@ -70,20 +70,35 @@ def _add_line(out: list[Segment], x0: float, y0: float, x1: float, y1: float) ->
 
 
 def merge_segments(segments: list[Segment]) -> list[Segment]:
-    """Join collinear segments that touch or overlap (cell borders drawn piecewise)."""
+    """Join collinear segments that touch or overlap (cell borders drawn piecewise).
+
+    Segments within ``_TOL`` of each other across the border form one line (a border
+    read from a scan wavers by a pixel or two); along it, pieces that touch or overlap
+    join. A joined segment sits where its longest piece does.
+    """
     merged: list[Segment] = []
     for horizontal in (True, False):
-        group = sorted((s for s in segments if s.horizontal is horizontal), key=lambda s: (round(s.pos), s.a))
-        current: Segment | None = None
+        group = sorted((s for s in segments if s.horizontal is horizontal), key=lambda s: s.pos)
+        lines: list[list[Segment]] = []
         for seg in group:
-            if current and abs(seg.pos - current.pos) <= _TOL and seg.a <= current.b + _TOL:
-                current.b = max(current.b, seg.b)
+            if lines and seg.pos - lines[-1][0].pos <= _TOL:
+                lines[-1].append(seg)
             else:
-                if current:
-                    merged.append(current)
-                current = Segment(seg.horizontal, seg.pos, seg.a, seg.b)
-        if current:
-            merged.append(current)
+                lines.append([seg])
+        for line in lines:
+            current: Segment | None = None
+            longest = 0.0
+            for seg in sorted(line, key=lambda s: s.a):
+                if current and seg.a <= current.b + _TOL:
+                    current.b = max(current.b, seg.b)
+                    if seg.b - seg.a > longest:
+                        current.pos, longest = seg.pos, seg.b - seg.a
+                else:
+                    if current:
+                        merged.append(current)
+                    current, longest = Segment(seg.horizontal, seg.pos, seg.a, seg.b), seg.b - seg.a
+            if current:
+                merged.append(current)
     return merged
 
 
@@ -152,6 +167,17 @@ def build_grid(group: _Group) -> tuple[list[float], list[float], list[list[int]]
     return xs, ys, [[find(i) for i in row] for row in ids]
 
 
+def cell_boxes(xs: list[float], ys: list[float], grid: list[list[int]]) -> dict[int, list[float]]:
+    """Each (merged) cell's box [x0, y0, x1, y1], by cell id."""
+    boxes: dict[int, list[float]] = {}
+    for r, row in enumerate(grid):
+        for c, cid in enumerate(row):
+            box = boxes.setdefault(cid, [xs[c], ys[r], xs[c + 1], ys[r + 1]])
+            box[0], box[1] = min(box[0], xs[c]), min(box[1], ys[r])
+            box[2], box[3] = max(box[2], xs[c + 1]), max(box[3], ys[r + 1])
+    return boxes
+
+
 def fill_cells(
     xs: list[float], ys: list[float], grid: list[list[int]], words: Sequence[Sequence[Any]], page: int
 ) -> Table | None:
@@ -159,12 +185,7 @@ def fill_cells(
     if not grid or not grid[0]:
         return None
     rows, cols = len(grid), len(grid[0])
-    boxes: dict[int, list[float]] = {}
-    for r in range(rows):
-        for c in range(cols):
-            box = boxes.setdefault(grid[r][c], [xs[c], ys[r], xs[c + 1], ys[r + 1]])
-            box[0], box[1] = min(box[0], xs[c]), min(box[1], ys[r])
-            box[2], box[3] = max(box[2], xs[c + 1]), max(box[3], ys[r + 1])
+    boxes = cell_boxes(xs, ys, grid)
     texts: dict[int, list[tuple[float, float, str]]] = {k: [] for k in boxes}
     for w in words:
         cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
@@ -210,8 +231,14 @@ def _lines_text(words: list[tuple[float, float, str]]) -> str:
 
 def find_ruled_tables(drawings: Iterable[dict[str, Any]], words: Sequence[Sequence[Any]], page: int) -> list[Table]:
     """All ruled tables on a page with at least two rows and two columns."""
+    return tables_from_segments(segments_from_drawings(drawings), words, page)
+
+
+def tables_from_segments(segments: list[Segment], words: Sequence[Sequence[Any]], page: int) -> list[Table]:
+    """Tables from border segments, wherever they came from (vector drawings or a scan's
+    pixels, see ``raster``); ``words`` are (x0, y0, x1, y1, text, …) in the same frame."""
     tables: list[Table] = []
-    for group in group_tables(merge_segments(segments_from_drawings(drawings))):
+    for group in group_tables(merge_segments(segments)):
         xs, ys, grid = build_grid(group)
         if len(xs) < 3 or len(ys) < 3:
             continue
