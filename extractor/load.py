@@ -29,7 +29,8 @@ from .errors import (
 )
 from .models import Document, Line, Page, Table
 from .ocr_cache import OcrCache
-from .ruling import find_ruled_tables
+from .raster import find_rulings
+from .ruling import find_ruled_tables, tables_from_segments
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,11 @@ _HEADING_CHARS = 60  # a mention this short is a heading, label or column header
 _CONTENTS_WORD = re.compile(r"\b(?:contents|CONTENTS|Contents)\b")
 _CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…|_{3,}|\s)\s*\d{1,3}\s*$")
 _DETAIL_FIRST = 3  # cover, title page and (often) the start of the executive summary
+
+# Scanned pages' table borders are looked for in a render at this resolution: borders are
+# long and at least a pixel thick here, and it costs less than half of OCR's 300 dpi.
+_RULING_DPI = 200
+_RULING_MAX_PIXELS = 6_000_000
 
 # A hook for OCR: given a MuPDF page, return its lines (or None if OCR is unavailable).
 OcrHook = Callable[["pymupdf.Page", int], "list[Line] | None"]
@@ -139,6 +145,7 @@ class PdfFile:
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._doc: pymupdf.Document | None = open_pdf(data, name)
         self._rendered = False  # set once a page goes to OCR (see ``close``)
+        self._ocr_lines: dict[int, tuple[Line, ...]] = {}  # OCR'd pages, for their tables
         if self._doc.page_count > self.settings.max_pages:
             count = self._doc.page_count
             self.close()
@@ -185,6 +192,7 @@ class PdfFile:
             if ocr_cache is not None:  # a page found in the cache is not rendered
                 ocr_hook = _CachedOcr(ocr_hook, ocr_cache, self.sha256)
         pages = _read_pages(doc, self.name, self.settings, ocr_hook)
+        self._ocr_lines = {page.number: page.lines for page in pages if page.ocr}
         meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
         if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
             if any(p.ocr for p in pages):
@@ -207,7 +215,8 @@ class PdfFile:
 
         Called after the recommendations section has been located, so table detection
         is paid for on a handful of pages, not the whole report. The grid comes from
-        the page's vector drawings (see ``ruling``), ~50× cheaper than ``find_tables``.
+        the page's vector drawings (see ``ruling``), ~50× cheaper than ``find_tables``;
+        on an OCR'd page, from the borders in its image (see ``_scanned_tables``).
         """
         doc = self.doc
         tables: list[Table] = []
@@ -216,6 +225,9 @@ class PdfFile:
                 continue
             try:
                 page = doc.load_page(number - 1)
+                if number in self._ocr_lines:
+                    tables.extend(self._scanned_tables(page, number))
+                    continue
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
                 if len(drawings) < 4:
                     continue
@@ -224,6 +236,30 @@ class PdfFile:
             except Exception as exc:  # a broken page degrades to "no table"
                 log.debug("table detection failed on page %d: %s", number, exc)
         return tables
+
+    def _scanned_tables(self, page: pymupdf.Page, number: int) -> list[Table]:
+        """Tables of an OCR'd page: borders from its pixels, its OCR'd lines as the words.
+
+        OCR cut each line at the borders it crossed (``ocr.split_at_borders``), so every
+        line lies in one cell. The lines are moved into the borders' deskewed frame
+        before they are placed in cells.
+        """
+        lines = self._ocr_lines[number]
+        if len(lines) < 4:
+            return []
+        import numpy as np  # numpy comes with pandas; only scanned tables need it here
+
+        rect = page.rect
+        area = max(rect.width, 1.0) * max(rect.height, 1.0) / (72.0 * 72.0)
+        dpi = max(36, min(_RULING_DPI, int((_RULING_MAX_PIXELS / area) ** 0.5)))
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+        self._rendered = True
+        gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
+        rulings = find_rulings(gray, dpi, origin=(rect.x0, rect.y0))
+        if len(rulings.vertical) < 2:
+            return []
+        words = [(*rulings.frame_box(line.bbox), line.text) for line in lines]
+        return tables_from_segments(list(rulings.segments), words, number)
 
 
 def load_document(

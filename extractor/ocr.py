@@ -13,6 +13,7 @@ The page is rendered to a grayscale PNG (at most ``MAX_PIXELS``), piped to
 points. Boldness is estimated from the ink: bold strokes are thicker relative to the
 text height than regular ones. Pages are not rotated first: an upside-down scan is
 read slowly (~60 s a page) and badly; orientation detection (``--psm 0``) is future work.
+A ruled table is read cell by cell: see ``ocr_tables``.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import pymupdf
 
+from .hocr import OcrLine, clean_word, parse_hocr
 from .models import Line
+from .ocr_tables import cut_at_borders, image_of, page_rulings, reread_cells
+
+__all__ = ["OcrLine", "clean_word", "parse_hocr"]  # hOCR parsing lives in ``hocr``
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +53,14 @@ LANGUAGE = "eng"
 # over 7 layouts, because mode 3 cuts a column of paragraph numbers ("7.1", "9.2a") off
 # as separate blocks and then misreads the isolated digits ("7.1" → "Td").
 PAGE_SEGMENTATION = "4"
+# A table cell read again on its own (``ocr_tables.reread_cells``) is one line of text.
+CELL_SEGMENTATION = "7"
+CELL_TIMEOUT_SECONDS = 10.0
 _BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a line is bold
 _ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
 # Bump when a change here alters the lines OCR produces (hOCR parsing, boxes, boldness):
 # it is part of ``fingerprint()``, so pages cached by ``ocr_cache`` before are OCR'd again.
-OUTPUT_VERSION = 1
-_TITLE_FIELD = re.compile(r"(\w+)\s+([^;]+)")
+OUTPUT_VERSION = 2  # 2: lines cut at table borders (``split_at_borders``)
 
 
 def tesseract_binary() -> str | None:
@@ -168,8 +172,15 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
     hocr = run_tesseract(png, binary=binary, timeout=timeout, label=f"page {number}")
     if hocr is None:
         return None
-    raw = join_row_fragments(parse_hocr(hocr))
     scale = 72.0 / used_dpi
+    raw = join_row_fragments(parse_hocr(hocr))
+    gray = image_of(pix.samples_mv, pix.width, pix.height, pix.n)
+    rulings = page_rulings(gray, used_dpi)
+    if rulings.segments:  # a ruled table: one line per cell, and every label read
+        raw = cut_at_borders(raw, rulings, scale)
+        raw = reread_cells(raw, rulings, gray, scale, functools.partial(
+            run_tesseract, binary=binary, timeout=min(timeout, CELL_TIMEOUT_SECONDS),
+            label=f"page {number} cell", psm=CELL_SEGMENTATION))
     strokes = _stroke_ratios(pix, raw)
     bold = _bold_flags(strokes)
     return [
@@ -212,12 +223,13 @@ def _font_box(line: OcrLine, scale: float, dx: float, dy: float) -> tuple[float,
     return (x0 * scale + dx, top, x1 * scale + dx, bottom)
 
 
-def run_tesseract(png: bytes, *, binary: str, timeout: float, label: str) -> str | None:
+def run_tesseract(png: bytes, *, binary: str, timeout: float, label: str,
+                  psm: str = PAGE_SEGMENTATION) -> str | None:
     """Run Tesseract on PNG bytes and return its hOCR, or ``None`` on failure/timeout."""
     env = dict(os.environ, OMP_THREAD_LIMIT=os.environ.get("OMP_THREAD_LIMIT", "1"))
     try:
         done = subprocess.run(
-            [binary, "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION, "hocr"],
+            [binary, "stdin", "stdout", "-l", LANGUAGE, "--psm", psm, "hocr"],
             input=png, capture_output=True, timeout=timeout, env=env, check=False,
         )
     except subprocess.TimeoutExpired:
@@ -231,100 +243,6 @@ def run_tesseract(png: bytes, *, binary: str, timeout: float, label: str) -> str
         log.warning("%s: tesseract failed (exit %d): %s", label, done.returncode, tail[0])
         return None
     return done.stdout.decode("utf-8", "replace")
-
-
-# --------------------------------------------------------------------------- hOCR parsing
-@dataclass(slots=True)
-class OcrLine:
-    """One hOCR line in pixel coordinates."""
-
-    bbox: tuple[float, float, float, float]
-    x_size: float
-    block: int
-    baseline: float = 0.0  # hOCR's offset of the baseline from the bbox bottom (<= 0)
-    words: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
-
-
-_LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
-
-
-def _title_fields(title: str) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {}
-    for part in title.split(";"):
-        match = _TITLE_FIELD.match(part.strip())
-        if not match:
-            continue
-        try:
-            out[match.group(1)] = [float(v) for v in match.group(2).split()]
-        except ValueError:
-            continue
-    return out
-
-
-class _HocrParser(HTMLParser):
-    """Collect lines and their words from Tesseract's hOCR (nested spans)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[OcrLine] = []
-        self.block = -1
-        self._stack: list[str] = []  # the hOCR class of every open element
-        self._word: list[str] | None = None
-        self._word_conf = 100.0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        cls = a.get("class", "")
-        self._stack.append(cls)
-        fields_ = _title_fields(a.get("title", ""))
-        if cls == "ocr_par":
-            self.block += 1
-        elif cls in _LINE_CLASSES and len(fields_.get("bbox", [])) == 4:
-            height = fields_["bbox"][3] - fields_["bbox"][1]
-            size = (fields_.get("x_size") or [height])[0]
-            offset = (fields_.get("baseline") or [0.0, 0.0])[-1]
-            self.lines.append(
-                OcrLine(tuple(fields_["bbox"]), size, max(self.block, 0), min(offset, 0.0))  # type: ignore[arg-type]
-            )
-        elif cls == "ocrx_word":
-            self._word = []
-            self._word_conf = (fields_.get("x_wconf") or [100.0])[0]
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._stack:
-            return
-        cls = self._stack.pop()
-        if cls == "ocrx_word" and self._word is not None:
-            word = _clean_word("".join(self._word).strip())
-            # Specks of noise come back as low-confidence punctuation: drop those only.
-            if word and self.lines and (self._word_conf >= 20 or any(c.isalnum() for c in word)):
-                self.lines[-1].words.append(word)
-            self._word = None
-
-    def handle_data(self, data: str) -> None:
-        if self._word is not None:
-            self._word.append(data)
-
-
-_JUNK = "_|~¢©®`"  # glyphs Tesseract reads from specks and underlines next to words
-
-
-def _clean_word(word: str) -> str:
-    """Strip noise glyphs clinging to a word ("10.2a_" → "10.2a"); keep real words as read."""
-    core = word.strip(_JUNK)
-    return core if any(c.isalnum() for c in core) else word
-
-
-def parse_hocr(hocr: str) -> list[OcrLine]:
-    """The non-empty lines of an hOCR document, in Tesseract's reading order."""
-    parser = _HocrParser()
-    parser.feed(hocr)
-    parser.close()
-    return [line for line in parser.lines if line.words]
 
 
 def _is_blank(pix: pymupdf.Pixmap) -> bool:
@@ -370,7 +288,7 @@ def join_row_fragments(lines: list[OcrLine]) -> list[OcrLine]:
         out[best] = OcrLine(
             bbox=(left.bbox[0], min(left.bbox[1], right.bbox[1]), right.bbox[2], max(left.bbox[3], right.bbox[3])),
             x_size=right.x_size, block=right.block, baseline=right.baseline,
-            words=[*left.words, *right.words],
+            words=[*left.words, *right.words], boxes=[*left.boxes, *right.boxes],
         )
         absorbed.add(i)
     return [line for k, line in enumerate(out) if k not in absorbed]

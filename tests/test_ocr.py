@@ -172,4 +172,4 @@ def test_long_text_in_a_second_column_is_not_joined() -> None:
 @pytest.mark.parametrize(("raw", "clean"), [("10.2a_", "10.2a"), ("|Police", "Police"),
                                             ("9.1c¢", "9.1c"), ("__", "__"), ("e-mail", "e-mail")])
 def test_noise_glyphs_are_stripped_from_words(raw: str, clean: str) -> None:
-    assert ocr._clean_word(raw) == clean
+    assert ocr.clean_word(raw) == clean

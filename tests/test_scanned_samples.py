@@ -77,7 +77,7 @@ def reports() -> dict[str, Report]:
     return {pdf.name: extract(pdf) for pdf in SCANNED}
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 @needs_tesseract
 @pytest.mark.parametrize("pdf", SCANNED, ids=[p.stem for p in SCANNED])
 def test_scanned_sample_reaches_tolerance_with_ocr_rows(pdf: Path, reports: dict[str, Report]) -> None:
@@ -90,7 +90,7 @@ def test_scanned_sample_reaches_tolerance_with_ocr_rows(pdf: Path, reports: dict
     assert f1 >= MIN_F1, f"{pdf.name}: F1 {f1:.2f} < {MIN_F1}"
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 @needs_tesseract
 def test_check_passes_on_scanned_samples_with_their_thresholds(reports: dict[str, Report]) -> None:
     result = check.check(SCANNED_SAMPLES, SCANNED_GOLDEN, extract_fn=lambda path: reports[path.name])
