@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pymupdf
 import pytest
 
-from extractor import hocr, ocr_tables
+from extractor import hocr, load, ocr_tables
+from extractor.models import Line
 from extractor.raster import Rulings
 from extractor.ruling import Segment
+from tests import pdf_factory
 
 DPI = 300
 SCALE = 72.0 / DPI  # points per pixel
@@ -129,3 +132,43 @@ def test_cells_without_ink_are_not_read(page: np.ndarray) -> None:
 def test_hocr_words_keep_their_boxes() -> None:
     lines = hocr.parse_hocr(_hocr_for("7"))
     assert lines[0].words == ["7"] and lines[0].boxes == [(12, 12, 40, 50)]
+
+
+# --------------------------------------------------------------------------- tables of a scan
+_CELLS = (("No.", "Recommendation", "Lead"),
+          ("1", "Police should record every child present at an incident.", "Merseyside Police"),
+          ("2", "The ICB should audit routine enquiry in GP practices.", "NHS Cheshire and Merseyside"))
+
+
+def _ruled_table_pdf() -> bytes:
+    """One page holding a 3×3 ruled table, one text line per cell."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    xs, ys = (60, 100, 380, 540), (100, 130, 190, 250)
+    for y in ys:
+        page.draw_line((xs[0], y), (xs[-1], y), width=1)
+    for x in xs:
+        page.draw_line((x, ys[0]), (x, ys[-1]), width=1)
+    for r, row in enumerate(_CELLS):
+        for c, text in enumerate(row):
+            page.insert_textbox(pymupdf.Rect(xs[c] + 4, ys[r] + 4, xs[c + 1] - 4, ys[r + 1] - 2), text, fontsize=9)
+    return doc.tobytes()
+
+
+def test_a_scanned_page_gets_its_table_from_the_borders_in_its_image() -> None:
+    source = _ruled_table_pdf()
+    original = pymupdf.open(stream=source, filetype="pdf")
+
+    def perfect_ocr(page: pymupdf.Page, number: int) -> list[Line]:
+        """What OCR reads once its lines are cut at the borders: one line per cell."""
+        raw = original[number - 1].get_text("dict")["blocks"]
+        return [Line("".join(s["text"] for s in line["spans"]), number, tuple(line["bbox"]))
+                for block in raw for line in block.get("lines", ())]
+
+    with load.PdfFile(pdf_factory.scanned_pdf(source), name="scan.pdf") as pdf:
+        document = pdf.document(ocr_hook=perfect_ocr)
+        assert document.pages[0].ocr
+        tables = pdf.tables([1])
+    assert len(tables) == 1
+    cells = [[" ".join(c.text.split()) if c else None for c in row] for row in tables[0].rows]
+    assert cells == [list(row) for row in _CELLS]
