@@ -98,7 +98,7 @@ def debug_extract(
     del metadata_from_pdf
     # acronym definitions serve only to resolve addressees: skip the scan when none is named
     named = any(row.agency_hint for row in rows)
-    context = normalise.context_from_document(cleaned if named else None, area=meta.csp)
+    context = normalise.context_from_document(cleaned if named else None, area=meta.csp, date=meta.published)
     ocr_pages = {page.number for page in document.pages if page.ocr}
     recommendations = [
         _to_recommendation(

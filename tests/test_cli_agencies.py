@@ -31,6 +31,17 @@ def test_match_json_shape() -> None:
                        "method": "none", "score": 0.0, "matched": False}
 
 
+def test_match_date_picks_the_service_of_the_day() -> None:
+    def fire(*date: str) -> str:
+        result = runner.invoke(app, ["agencies", "match", "the Fire Service", "--area", "Portsmouth",
+                                     *date, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)[0]["canonical"]
+
+    assert fire("--date", "2019-06") == "Hampshire Fire and Rescue Service"
+    assert fire() == "Hampshire and Isle of Wight Fire and Rescue Service"
+
+
 def test_match_table_and_fuzzy_options() -> None:
     result = runner.invoke(app, ["agencies", "match", "Greater Manchestr Police"])
     assert result.exit_code == 0

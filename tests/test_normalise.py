@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractor.agencies import registry
 from extractor.agencies.keys import key
 from extractor.errors import RegistryError
 from extractor.models import Document, Line, Page
@@ -31,7 +32,7 @@ def _cases() -> list[dict[str, str]]:
 
 def _context(row: dict[str, str]) -> MatchContext:
     acronyms = dict(p.split("=", 1) for p in row["acronyms"].split(";") if p)
-    return MatchContext(acronyms=acronyms, area=row["area"] or None)
+    return MatchContext(acronyms=acronyms, area=row["area"] or None, date=row.get("date") or None)
 
 
 # --------------------------------------------------------------------------- coverage
@@ -66,6 +67,33 @@ def test_fire_and_rescue_services(reg: AgencyRegistry) -> None:
         assert old.successor and all(reg.get(s) and reg.get(s).current for s in old.successor)
     [match] = reg.resolve("Hampshire Fire & Rescue")  # a 2019 report names the old service
     assert match.matched and match.canonical == "Hampshire Fire and Rescue Service"
+
+
+def test_every_area_has_its_fire_service_or_none_when_split(reg: AgencyRegistry) -> None:
+    areas, _ = registry.read_area_rows(registry.bundled_text("agency_areas.csv"))
+    served = [a for a in areas if a.fire]
+    assert all(reg.get(a.fire) and reg.get(a.fire).kind == "fire" and reg.get(a.fire).current for a in served)
+    # only force-wide rows spanning two services have none ("Sussex": East and West Sussex)
+    assert {a.area for a in areas if not a.fire} == {
+        "Devon and Cornwall", "Avon and Somerset", "Thames Valley", "West Mercia", "Northumbria", "Sussex",
+        "South Wales"}
+
+
+@pytest.mark.parametrize(("area", "date", "expected"), [
+    ("Kent", None, "Kent Fire and Rescue Service"),
+    ("Croydon", None, "London Fire Brigade"),
+    ("Swansea", None, "Mid and West Wales Fire and Rescue Service"),  # South Wales Police, not SWFRS
+    ("Portsmouth", "2019-06", "Hampshire Fire and Rescue Service"),  # before the 2021 merger
+    ("Portsmouth", "2021-06", "Hampshire and Isle of Wight Fire and Rescue Service"),
+    ("Isle of Wight", "2018", "Isle of Wight Fire and Rescue Service"),
+    ("Poole", "2015-02", "Dorset Fire and Rescue Service"),
+    ("Sussex", None, "Fire and rescue service"),  # two services: the plain label
+    (None, None, "Fire and rescue service"),
+])
+def test_the_fire_service_is_the_areas_service_of_the_day(reg: AgencyRegistry, area: str | None,
+                                                          date: str | None, expected: str) -> None:
+    [match] = reg.resolve("the Fire Service", context=MatchContext(area=area, date=date))
+    assert match.matched and match.canonical == expected
 
 
 def test_icbs_health_boards_and_ccg_successors(reg: AgencyRegistry) -> None:

@@ -31,10 +31,12 @@ _SMALL = {"and", "of", "for", "the", "in", "on", "&"}
 
 @dataclass(frozen=True, slots=True)
 class MatchContext:
-    """Acronyms defined by the report (acronym → expansion) and its area (CSP or force)."""
+    """Acronyms defined by the report (acronym → expansion), its area (CSP or force) and
+    its date (ISO, "2019-05"), which picks a body's predecessor before a merger."""
 
     acronyms: dict[str, str] = field(default_factory=dict)
     area: str | None = None
+    date: str | None = None
 
 
 def _letters(word: str) -> list[str]:
@@ -126,9 +128,10 @@ def _rows(lines: list[Line]) -> Iterable[str]:
                 yield f"{line.text.strip()} {nxt.text.strip()}"
 
 
-def context_from_document(document: Document | None, area: str | None = None) -> MatchContext:
-    """Collect acronym definitions (glossary and first use) and the area of a report."""
+def context_from_document(document: Document | None, area: str | None = None,
+                          date: str | None = None) -> MatchContext:
+    """Collect acronym definitions (glossary and first use); keep the area and date."""
     if document is None:
-        return MatchContext(area=area)
+        return MatchContext(area=area, date=date)
     acronyms = acronyms_from_lines(_rows(document.lines()))
-    return MatchContext(acronyms=acronyms, area=area)
+    return MatchContext(acronyms=acronyms, area=area, date=date)

@@ -58,6 +58,7 @@ class _Scope:
 
     area: reg.Area | None
     acronyms: dict[str, str]
+    date: str | None = None
     cache: dict[str, AgencyMatch] = field(default_factory=dict)
     splits: dict[str, list[AgencyMatch]] = field(default_factory=dict)
 
@@ -213,7 +214,8 @@ class AgencyRegistry:
             self._scopes.move_to_end(ident)
             return hit[1]
         acronyms = {key(a): e for a, e in (context.acronyms if context else {}).items()}
-        scope = _Scope(area=self.area(context.area if context else None), acronyms=acronyms)
+        scope = _Scope(area=self.area(context.area if context else None), acronyms=acronyms,
+                       date=context.date if context else None)
         self._scopes[ident] = (context, scope)
         while len(self._scopes) > _CONTEXTS:
             self._scopes.popitem(last=False)
@@ -372,8 +374,32 @@ class AgencyRegistry:
         target = self._slot(area, via)
         body = self._by_name.get(target) if target else None
         if body is None:
-            return _unmatched(raw, "generic")
+            if agency.canonical.startswith("<"):  # "<area police force>": nothing to name
+                return _unmatched(raw, "generic")
+            # a role with a name of its own ("Fire and rescue service") keeps it; the
+            # method still says "generic" so a list can lend it an area (_borrow_area)
+            return AgencyMatch(raw, agency.canonical, agency.kind, "generic", score, True)
+        body = self._as_of(body, area, scope.date)
         return AgencyMatch(raw, body.canonical, body.kind, "area", score, True)
+
+    def _as_of(self, body: reg.Agency, area: reg.Area | None, date: str | None) -> reg.Agency:
+        """``body``, or the predecessor that served ``area`` if the report predates it.
+
+        Services merge ("Hampshire and Isle of Wight Fire and Rescue Service" from
+        2021-04-01): a 2019 report's "the Fire Service" was Hampshire's or the Isle of
+        Wight's. The predecessor whose own area is named by the report's area (its name,
+        then its upper-tier council, then its police force) is chosen.
+        """
+        if not date or not body.valid_from or date[:10] >= body.valid_from or area is None:
+            return body
+        before = [a for a in self.agencies if body.canonical in a.successor and a.area]
+        for place in (area.area, area.upper_tier, area.police):
+            where = {a.canonical: key(place).find(key(a.area)) for a in before}
+            named = sorted((at, name) for name, at in where.items() if at >= 0)
+            # "Hampshire and Isle of Wight Constabulary": the first place named leads
+            if named and (len(named) == 1 or named[0][0] < named[1][0]):
+                return self._by_name[named[0][1]]
+        return body
 
     def _slot(self, area: reg.Area | None, via: str) -> str:
         if area is None:
@@ -449,7 +475,7 @@ class AgencyRegistry:
             if m.matched and body and body.kind in ("police", "local-authority", "csp"):
                 area = self.area(body.area)
                 if area is not None:
-                    local = _Scope(area=area, acronyms=scope.acronyms)
+                    local = _Scope(area=area, acronyms=scope.acronyms, date=scope.date)
                     return [self._single(x.input, local) if x.method == "generic" else x for x in out]
         return out
 

@@ -59,6 +59,7 @@ def match_record(raw: str, matches: list[AgencyMatch]) -> dict[str, Any]:
 def match_command(
     names: list[str] = typer.Argument(..., help="Addressee strings as printed in a report."),
     area: str | None = typer.Option(None, "--area", help="The report's CSP or police-force area."),
+    date: str | None = typer.Option(None, "--date", help="The report's date (2019-06): picks a merged body's predecessor."),
     fmt: Format = typer.Option(Format.table, "--format", help="table or json."),
     agencies: Path | None = typer.Option(None, "--agencies", help="Extra registry CSV (overrides)."),
     min_score: float = typer.Option(88.0, "--min-score", help="Fuzzy: lowest accepted score."),
@@ -67,10 +68,12 @@ def match_command(
     """Resolve addressee names to canonical agencies.
 
     Example: dhr-extract agencies match "GMP" "the Police" "Police and Probation" --area Manchester --format json
+
+    Example: dhr-extract agencies match "the Fire Service" --area Portsmouth --date 2019-06
     """
     reg = _load(agencies)
     reg.fuzzy_min_score, reg.fuzzy_margin = min_score, margin
-    context = MatchContext(area=area)
+    context = MatchContext(area=area, date=date)
     results = [(name, reg.resolve(name, context=context)) for name in names]
     if fmt is Format.json:
         typer.echo(json.dumps([match_record(n, ms) for n, ms in results], indent=2, ensure_ascii=False))
