@@ -379,7 +379,8 @@ class AgencyRegistry:
             # a role with a name of its own ("Fire and rescue service") keeps it; the
             # method still says "generic" so a list can lend it an area (_borrow_area)
             return AgencyMatch(raw, agency.canonical, agency.kind, "generic", score, True)
-        body = self._as_of(body, area, scope.date)
+        if via in _DATED_SLOTS:
+            body = self._as_of(body, area, scope.date)
         return AgencyMatch(raw, body.canonical, body.kind, "area", score, True)
 
     def _as_of(self, body: reg.Agency, area: reg.Area | None, date: str | None) -> reg.Agency:
@@ -478,6 +479,12 @@ class AgencyRegistry:
                     local = _Scope(area=area, acronyms=scope.acronyms, date=scope.date)
                     return [self._single(x.input, local) if x.method == "generic" else x for x in out]
         return out
+
+
+# Slots whose generic word outlives mergers ("the Fire Service", "the CCG", "the Council"
+# meant the body of the report's day). "the ICB" or "the CRC" name one era's body only,
+# so a date must not turn them into a predecessor.
+_DATED_SLOTS = frozenset({"fire", "ccg", "local_authority", "upper_tier"})
 
 
 def _unmatched(raw: str, method: str, score: float = 0.0) -> AgencyMatch:
