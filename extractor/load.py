@@ -28,9 +28,9 @@ from .errors import (
     TooLarge,
 )
 from .models import Document, Line, Page, Table
-from .ocr_cache import OcrCache
+from .ocr_cache import OcrCache, OcrPage
 from .raster import find_rulings
-from .ruling import find_ruled_tables, tables_from_segments
+from .ruling import Rulings, find_ruled_tables, tables_from_segments
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ _DETAIL_FIRST = 3  # cover, title page and (often) the start of the executive su
 _RULING_DPI = 200
 _RULING_MAX_PIXELS = 6_000_000
 
-# A hook for OCR: given a MuPDF page, return its lines (or None if OCR is unavailable).
-OcrHook = Callable[["pymupdf.Page", int], "list[Line] | None"]
+# A hook for OCR: given a MuPDF page, return what it read (or None if OCR is
+# unavailable): an ``OcrPage`` (lines and the table borders in the image), or bare lines.
+OcrHook = Callable[["pymupdf.Page", int], "OcrPage | list[Line] | None"]
 
 
 def read_source(source: str | Path | bytes, settings: Settings, name: str) -> bytes:
@@ -145,7 +146,7 @@ class PdfFile:
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._doc: pymupdf.Document | None = open_pdf(data, name)
         self._rendered = False  # set once a page goes to OCR (see ``close``)
-        self._ocr_lines: dict[int, tuple[Line, ...]] = {}  # OCR'd pages, for their tables
+        self._ocr_pages: dict[int, OcrPage] = {}  # what OCR read, for the pages' tables
         if self._doc.page_count > self.settings.max_pages:
             count = self._doc.page_count
             self.close()
@@ -191,8 +192,8 @@ class PdfFile:
             ocr_hook = self._noting_renders(ocr_hook)
             if ocr_cache is not None:  # a page found in the cache is not rendered
                 ocr_hook = _CachedOcr(ocr_hook, ocr_cache, self.sha256)
-        pages = _read_pages(doc, self.name, self.settings, ocr_hook)
-        self._ocr_lines = {page.number: page.lines for page in pages if page.ocr}
+        self._ocr_pages = {}
+        pages = _read_pages(doc, self.name, self.settings, ocr_hook, self._ocr_pages)
         meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
         if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
             if any(p.ocr for p in pages):
@@ -204,7 +205,7 @@ class PdfFile:
     def _noting_renders(self, hook: OcrHook) -> OcrHook:
         """``hook``, remembering that this document had a page rendered."""
 
-        def rendering(page: pymupdf.Page, number: int) -> list[Line] | None:
+        def rendering(page: pymupdf.Page, number: int) -> OcrPage | list[Line] | None:
             self._rendered = True
             return hook(page, number)
 
@@ -225,7 +226,7 @@ class PdfFile:
                 continue
             try:
                 page = doc.load_page(number - 1)
-                if number in self._ocr_lines:
+                if number in self._ocr_pages:
                     tables.extend(self._scanned_tables(page, number))
                     continue
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
@@ -238,15 +239,25 @@ class PdfFile:
         return tables
 
     def _scanned_tables(self, page: pymupdf.Page, number: int) -> list[Table]:
-        """Tables of an OCR'd page: borders from its pixels, its OCR'd lines as the words.
+        """Tables of an OCR'd page: its borders (found when it was OCR'd, or now in a
+        render), its OCR'd lines as the words.
 
-        OCR cut each line at the borders it crossed (``ocr.split_at_borders``), so every
-        line lies in one cell. The lines are moved into the borders' deskewed frame
-        before they are placed in cells.
+        OCR cut each line at the borders it crossed (``ocr_tables.cut_at_borders``), so
+        every line lies in one cell. The lines are moved into the borders' deskewed
+        frame before they are placed in cells.
         """
-        lines = self._ocr_lines[number]
+        read = self._ocr_pages[number]
+        lines = read.lines
         if len(lines) < 4:
             return []
+        rulings = read.rulings if read.rulings is not None else self._find_rulings(page)
+        if len(rulings.vertical) < 2:
+            return []
+        words = [(*rulings.frame_box(line.bbox), line.text) for line in lines]
+        return tables_from_segments(list(rulings.segments), words, number)
+
+    def _find_rulings(self, page: pymupdf.Page) -> Rulings:
+        """The borders in a render of the page, for OCR that did not look for them."""
         import numpy as np  # numpy comes with pandas; only scanned tables need it here
 
         rect = page.rect
@@ -255,11 +266,7 @@ class PdfFile:
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
         self._rendered = True
         gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
-        rulings = find_rulings(gray, dpi, origin=(rect.x0, rect.y0))
-        if len(rulings.vertical) < 2:
-            return []
-        words = [(*rulings.frame_box(line.bbox), line.text) for line in lines]
-        return tables_from_segments(list(rulings.segments), words, number)
+        return find_rulings(gray, dpi, origin=(rect.x0, rect.y0))
 
 
 def load_document(
@@ -286,19 +293,27 @@ class _CachedOcr:
     cache: OcrCache
     sha256: str
 
-    def __call__(self, page: pymupdf.Page, number: int) -> list[Line] | None:
-        lines = self.cache.get(self.sha256, number)
-        if lines is not None:
+    def __call__(self, page: pymupdf.Page, number: int) -> OcrPage | None:
+        stored = self.cache.get(self.sha256, number)
+        if stored is not None:
             log.debug("page %d: OCR'd text from the cache", number)
-            return lines
-        lines = self.hook(page, number)
-        if lines is not None:  # a failed OCR is not remembered: next time may work
-            self.cache.put(self.sha256, number, lines)
-        return lines
+            return stored
+        read = _as_ocr_page(self.hook(page, number))
+        if read is not None:  # a failed OCR is not remembered: next time may work
+            self.cache.put(self.sha256, number, read)
+        return read
+
+
+def _as_ocr_page(result: OcrPage | list[Line] | None) -> OcrPage | None:
+    """An OCR hook's answer as an ``OcrPage`` (bare lines: borders not looked for)."""
+    if result is None or isinstance(result, OcrPage):
+        return result
+    return OcrPage(tuple(result))
 
 
 def _read_pages(
-    doc: pymupdf.Document, name: str, settings: Settings, ocr_hook: OcrHook | None
+    doc: pymupdf.Document, name: str, settings: Settings, ocr_hook: OcrHook | None,
+    ocr_pages: dict[int, OcrPage] | None = None,
 ) -> list[Page]:
     """Every page's lines: full detail (fonts, exact line boxes) where it can matter.
 
@@ -308,6 +323,7 @@ def _read_pages(
     output gives the text and positions, which is all the later stages read there; this
     saves most of the cost of "dict" extraction on long narrative chapters. Block pages
     get their lines once the detailed pages have set the document's size scale.
+    What OCR read is also put in ``ocr_pages`` (by page number), when given.
     """
     pages: list[Page | None] = []
     deferred: list[tuple[int, float, float, list[tuple[Any, ...]]]] = []  # block pages
@@ -331,9 +347,11 @@ def _read_pages(
                 if opens_section(lines):
                     detail_until = max(detail_until, index + _DETAIL_AFTER)
             if ocr_hook is not None and _needs_ocr(text, settings):
-                ocr_lines = ocr_hook(page, index + 1)
-                if ocr_lines is not None:
-                    pages.append(Page(index + 1, rect.width, rect.height, tuple(ocr_lines), True))
+                read = _as_ocr_page(ocr_hook(page, index + 1))
+                if read is not None:
+                    pages.append(Page(index + 1, rect.width, rect.height, read.lines, True))
+                    if ocr_pages is not None:
+                        ocr_pages[index + 1] = read
                     continue
             if lines is None:
                 deferred.append((index, rect.width, rect.height, blocks))

@@ -28,7 +28,9 @@ import pymupdf
 
 from .hocr import OcrLine, clean_word, parse_hocr
 from .models import Line
+from .ocr_cache import OcrPage
 from .ocr_tables import cut_at_borders, image_of, page_rulings, reread_cells
+from .ruling import Rulings
 
 __all__ = ["OcrLine", "clean_word", "parse_hocr"]  # hOCR parsing lives in ``hocr``
 
@@ -148,12 +150,13 @@ def choose_dpi(width_pt: float, height_pt: float, dpi: int = DEFAULT_DPI) -> int
 
 
 def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
-             timeout: float = TIMEOUT_SECONDS) -> list[Line] | None:
-    """OCR one page into ``Line`` objects (PDF points, top-left origin).
+             timeout: float = TIMEOUT_SECONDS) -> OcrPage | None:
+    """OCR one page into ``Line`` objects (PDF points, top-left origin), with the table
+    borders found in its image.
 
     Matches ``load.OcrHook``. Returns ``None`` when OCR could not run (Tesseract missing,
     crashed or timed out): the page then keeps its own, empty, text layer and the loader
-    reports the document as having no text. Returns ``[]`` for a page OCR found blank.
+    reports the document as having no text. Returns no lines for a page OCR found blank.
     """
     binary = tesseract_binary()
     if binary is None:
@@ -168,7 +171,7 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
         log.warning("page %d: cannot render for OCR: %s", number, exc)
         return None
     if _is_blank(pix):  # nothing to read: skip the OCR engine
-        return []
+        return OcrPage((), Rulings(()))
     hocr = run_tesseract(png, binary=binary, timeout=timeout, label=f"page {number}")
     if hocr is None:
         return None
@@ -183,7 +186,7 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
             label=f"page {number} cell", psm=CELL_SEGMENTATION))
     strokes = _stroke_ratios(pix, raw)
     bold = _bold_flags(strokes)
-    return [
+    lines = tuple(
         Line(
             text=line.text,
             page=number,
@@ -194,10 +197,11 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
             block=line.block,
         )
         for line, is_bold in zip(raw, bold, strict=True)
-    ]
+    )
+    return OcrPage(lines, rulings.shifted(rect.x0, rect.y0) if (rect.x0, rect.y0) != (0, 0) else rulings)
 
 
-def ocr_page_if_available(page: pymupdf.Page, number: int) -> list[Line] | None:
+def ocr_page_if_available(page: pymupdf.Page, number: int) -> OcrPage | None:
     """``ocr_page`` when Tesseract and its language data are installed, else ``None``.
 
     The ``load.OcrHook`` the API uses: whether Tesseract is there is first asked when a

@@ -22,7 +22,7 @@ Example:
     >>> cache = OcrCache(Path("~/.cache/dhr-extract/ocr").expanduser(), ocr.fingerprint())
     >>> cache.get(sha, 3) is None            # not OCR'd yet
     True
-    >>> cache.put(sha, 3, lines); cache.get(sha, 3) == lines
+    >>> cache.put(sha, 3, OcrPage(lines)); cache.get(sha, 3) == OcrPage(lines)
     True
 """
 
@@ -37,10 +37,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .models import Line
+from .ruling import Rulings, Segment
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1  # bump when the stored line fields change
+FORMAT_VERSION = 2  # bump when the stored fields change (2: table borders kept)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """What OCR read on one page: its lines, and the table borders found in its image.
+
+    The borders are kept with the lines so that re-extracting a scanned table, which
+    reads the page from this cache, does not render the page again to find them.
+    ``rulings`` is ``None`` when nobody looked for borders (an OCR hook that returns
+    bare lines), not the same as an empty ``Rulings`` (looked, found none).
+    """
+
+    lines: tuple[Line, ...]
+    rulings: Rulings | None = None
 
 
 def default_directory() -> Path:
@@ -70,16 +85,21 @@ class OcrCache:
         setup = self.fingerprint() if callable(self.fingerprint) else self.fingerprint
         return self.directory / setup / sha256[:2] / sha256 / f"{page}.json"
 
-    def get(self, sha256: str, page: int) -> list[Line] | None:
-        """The page's stored lines (``[]`` for a page OCR found blank), or ``None``."""
+    def get(self, sha256: str, page: int) -> OcrPage | None:
+        """The page as stored (no lines for a page OCR found blank), or ``None``."""
         try:
             data = json.loads(self.path(sha256, page).read_text(encoding="utf-8"))
             if data.get("format") != FORMAT_VERSION:
                 return None
-            return [
+            lines = tuple(
                 Line(text, page, (x0, y0, x1, y1), size, bold, italic, font, block)
                 for text, x0, y0, x1, y1, size, bold, italic, font, block in data["lines"]
-            ]
+            )
+            borders = data["rulings"]
+            if borders is None:
+                return OcrPage(lines)
+            segments = tuple(Segment(bool(h), pos, a, b) for h, pos, a, b in borders["segments"])
+            return OcrPage(lines, Rulings(segments, float(borders["slope"]), float(borders["lean"])))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -87,13 +107,18 @@ class OcrCache:
                         self.path(sha256, page), exc)
             return None
 
-    def put(self, sha256: str, page: int, lines: list[Line]) -> None:
-        """Store the page's lines atomically; log (never raise) when that fails."""
+    def put(self, sha256: str, page: int, read: OcrPage) -> None:
+        """Store the page atomically; log (never raise) when that fails."""
         target = self.path(sha256, page)
         rows = [
-            [ln.text, *ln.bbox, ln.size, ln.bold, ln.italic, ln.font, ln.block] for ln in lines
+            [ln.text, *ln.bbox, ln.size, ln.bold, ln.italic, ln.font, ln.block] for ln in read.lines
         ]
-        payload = json.dumps({"format": FORMAT_VERSION, "page": page, "lines": rows}, ensure_ascii=False)
+        found = read.rulings
+        borders = None if found is None else {
+            "slope": found.slope, "lean": found.lean,
+            "segments": [[int(s.horizontal), s.pos, s.a, s.b] for s in found.segments]}
+        payload = json.dumps({"format": FORMAT_VERSION, "page": page, "lines": rows, "rulings": borders},
+                             ensure_ascii=False)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{page}.", suffix=".tmp")

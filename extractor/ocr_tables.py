@@ -21,8 +21,8 @@ from collections.abc import Callable
 import numpy as np
 
 from .hocr import OcrLine, parse_hocr
-from .raster import INK_LEVEL, Rulings, find_rulings
-from .ruling import build_grid, cell_boxes, group_tables, merge_segments
+from .raster import INK_LEVEL, find_rulings
+from .ruling import Rulings, build_grid, cell_boxes, group_tables, merge_segments
 
 log = logging.getLogger(__name__)
 

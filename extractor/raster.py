@@ -19,11 +19,9 @@ OCR boxes into it. Pure numpy on a grayscale image; no PDF access.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .ruling import Segment, group_tables, merge_segments
+from .ruling import Rulings, Segment, group_tables, merge_segments
 
 INK_LEVEL = 160  # grey level below which a pixel is ink (paper is ~240, toner < 100)
 _MIN_LENGTH_PT = 10.0  # a border is at least this long; shorter runs are glyph strokes
@@ -32,36 +30,6 @@ _GAP_PX = 3  # bridge breaks this wide (speckle, JPEG blocks) inside a border
 _MAX_SLOPE = 0.05  # skew searched up to ~2.9 degrees either way
 _COARSE_STEP = 0.002
 _SLOPE_STEP = 0.0002
-
-
-@dataclass(frozen=True, slots=True)
-class Rulings:
-    """Borders found on a page, in PDF points, in the page's deskewed frame.
-
-    ``slope`` is the tilt of the horizontal borders in the image (dy/dx), ``lean`` that
-    of the vertical ones (dx/dy). For a pure rotation ``lean == -slope``; scanners that
-    stretch one axis more than the other make them differ, so both are measured. A
-    point (x, y) of the page maps to the deskewed frame as ``to_frame`` says.
-    """
-
-    segments: tuple[Segment, ...]
-    slope: float = 0.0
-    lean: float = 0.0
-
-    def to_frame(self, x: float, y: float) -> tuple[float, float]:
-        """A page point in the deskewed frame (to first order in the small tilts)."""
-        return x - self.lean * y, y - self.slope * x
-
-    def frame_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-        """A box moved with its centre into the deskewed frame (its size kept)."""
-        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        fx, fy = self.to_frame(cx, cy)
-        dx, dy = fx - cx, fy - cy
-        return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
-
-    @property
-    def vertical(self) -> list[Segment]:
-        return [s for s in self.segments if not s.horizontal]
 
 
 def find_rulings(gray: np.ndarray, dpi: float, *, origin: tuple[float, float] = (0.0, 0.0)) -> Rulings:
@@ -91,10 +59,7 @@ def find_rulings(gray: np.ndarray, dpi: float, *, origin: tuple[float, float] = 
     # "I" of a heading) are long enough to pass as borders but cross nothing.
     out = [s for group in group_tables(merge_segments(out)) for s in (*group.h, *group.v)]
     rulings = Rulings(tuple(out), slope, lean)
-    if origin != (0.0, 0.0):
-        ox, oy = rulings.to_frame(*origin)
-        rulings = Rulings(tuple(_moved(s, ox, oy) for s in out), slope, lean)
-    return rulings
+    return rulings.shifted(*origin) if origin != (0.0, 0.0) else rulings
 
 
 def estimate_slope(dark: np.ndarray, min_len: int) -> float:
@@ -212,9 +177,3 @@ def _borders(mask: np.ndarray, min_len: int, max_thick: int) -> list[tuple[float
             stacks.append(stack)
             open_.append(stack)
     return [(s[4] / s[5], s[2], s[3]) for s in stacks if s[1] - s[0] + 1 <= max_thick]
-
-
-def _moved(segment: Segment, dx: float, dy: float) -> Segment:
-    if segment.horizontal:
-        return Segment(True, segment.pos + dy, segment.a + dx, segment.b + dx)
-    return Segment(False, segment.pos + dx, segment.a + dy, segment.b + dy)

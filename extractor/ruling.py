@@ -32,6 +32,43 @@ class Segment:
     b: float
 
 
+@dataclass(frozen=True, slots=True)
+class Rulings:
+    """Borders found in a page image (see ``raster``), in PDF points, in its deskewed frame.
+
+    ``slope`` is the tilt of the horizontal borders in the image (dy/dx), ``lean`` that
+    of the vertical ones (dx/dy). For a pure rotation ``lean == -slope``; scanners that
+    stretch one axis more than the other make them differ, so both are measured. A
+    point (x, y) of the page maps to the deskewed frame as ``to_frame`` says.
+    """
+
+    segments: tuple[Segment, ...]
+    slope: float = 0.0
+    lean: float = 0.0
+
+    def to_frame(self, x: float, y: float) -> tuple[float, float]:
+        """A page point in the deskewed frame (to first order in the small tilts)."""
+        return x - self.lean * y, y - self.slope * x
+
+    def frame_box(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box moved with its centre into the deskewed frame (its size kept)."""
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        fx, fy = self.to_frame(cx, cy)
+        dx, dy = fx - cx, fy - cy
+        return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
+
+    @property
+    def vertical(self) -> list[Segment]:
+        return [s for s in self.segments if not s.horizontal]
+
+    def shifted(self, x: float, y: float) -> Rulings:
+        """The same borders for a page whose top-left corner is at (x, y), not (0, 0)."""
+        dx, dy = self.to_frame(x, y)
+        return Rulings(tuple(
+            Segment(True, s.pos + dy, s.a + dx, s.b + dx) if s.horizontal else Segment(False, s.pos + dx, s.a + dy, s.b + dy)
+            for s in self.segments), self.slope, self.lean)
+
+
 @dataclass(slots=True)
 class _Group:
     h: list[Segment] = field(default_factory=list)

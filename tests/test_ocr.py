@@ -10,6 +10,8 @@ from rapidfuzz import fuzz
 
 from extractor import load, ocr
 from extractor.errors import NoTextLayer
+from extractor.ocr_cache import OcrPage
+from extractor.ruling import Rulings
 from tests import pdf_factory
 
 needs_tesseract = pytest.mark.skipif(not ocr.tesseract_available(), reason=ocr.INSTALL_HINT)
@@ -101,8 +103,9 @@ def test_ocr_recovers_text_positions_sizes_and_bold() -> None:
     scanned = pdf_factory.scanned_pdf(original, dpi=200)
     src_page = pymupdf.open(stream=original, filetype="pdf")[3]
     truth = load.page_lines(src_page, 4)
-    got = ocr.ocr_page(pymupdf.open(stream=scanned, filetype="pdf")[3], 4)
-    assert got is not None and got
+    read = ocr.ocr_page(pymupdf.open(stream=scanned, filetype="pdf")[3], 4)
+    assert read is not None and read.lines and read.rulings == Rulings((), read.rulings.slope, read.rulings.lean)
+    got = read.lines
     assert all(line.page == 4 and line.font == "ocr" for line in got)
     for expected in truth:
         best = max(got, key=lambda line: fuzz.ratio(line.text, expected.text))
@@ -139,7 +142,7 @@ def test_blank_page_skips_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ocr, "run_tesseract", must_not_run)
     doc = pymupdf.open()
-    assert ocr.ocr_page(doc.new_page(), 1) == []
+    assert ocr.ocr_page(doc.new_page(), 1) == OcrPage((), Rulings(()))
 
 
 def _ocr_line(text: str, bbox: tuple[float, float, float, float], block: int = 0) -> ocr.OcrLine:

@@ -10,7 +10,8 @@ import pytest
 
 from extractor import api, load, ocr
 from extractor.models import Line
-from extractor.ocr_cache import FORMAT_VERSION, OcrCache, default_directory
+from extractor.ocr_cache import FORMAT_VERSION, OcrCache, OcrPage, default_directory
+from extractor.ruling import Rulings, Segment
 from extractor.settings import Settings
 from tests import pdf_factory
 
@@ -45,23 +46,34 @@ def test_lines_round_trip_exactly(cache: OcrCache) -> None:
         Line("9.1 Recommendations", 3, (72.0, 90.5, 300.25, 104.0), 14.0, True, False, "ocr", 0),
         Line("Ünïcode – “quoted” text", 3, (72.0, 110.0, 520.0, 122.0), 11.0, False, True, "ocr", 2),
     ]
-    cache.put(SHA, 3, lines)
-    assert cache.get(SHA, 3) == lines
+    cache.put(SHA, 3, OcrPage(tuple(lines)))
+    assert cache.get(SHA, 3) == OcrPage(tuple(lines))
+
+
+def test_table_borders_round_trip_and_unsought_ones_stay_unsought(cache: OcrCache) -> None:
+    line = Line("Merseyside Police", 3, (393.0, 128.0, 466.0, 140.0), 9.1, False, False, "ocr", 4)
+    borders = Rulings((Segment(True, 105.4, 63.7, 528.8), Segment(False, 100.1, 104.4, 710.4)),
+                      slope=-0.0045, lean=0.0035)
+    cache.put(SHA, 3, OcrPage((line,), borders))
+    assert cache.get(SHA, 3) == OcrPage((line,), borders)
+    cache.put(SHA, 4, OcrPage((line,)))  # a hook that did not look for borders
+    assert cache.get(SHA, 4).rulings is None
 
 
 def test_a_blank_page_is_remembered_as_blank(cache: OcrCache) -> None:
-    cache.put(SHA, 7, [])
-    assert cache.get(SHA, 7) == []
+    cache.put(SHA, 7, OcrPage((), Rulings(())))
+    assert cache.get(SHA, 7) == OcrPage((), Rulings(()))
 
 
 def test_miss_other_page_other_document_other_setup(cache: OcrCache) -> None:
-    cache.put(SHA, 1, [Line("text", 1, (0.0, 0.0, 1.0, 1.0))])
+    cache.put(SHA, 1, OcrPage((Line("text", 1, (0.0, 0.0, 1.0, 1.0)),)))
     assert cache.get(SHA, 2) is None
     assert cache.get("cd" + "0" * 62, 1) is None
     assert OcrCache(cache.directory, "setup-2").get(SHA, 1) is None  # a new Tesseract, say
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"format": 1}', '{"format": 1, "lines": [["too few"]]}',
+@pytest.mark.parametrize("content", ["{not json", '{"format": 2}', '{"format": 2, "lines": [["too few"]]}',
+                                     '{"format": 2, "lines": []}', '{"format": 1, "lines": []}',
                                      '{"format": 999, "lines": []}', "[]"])
 def test_a_damaged_or_foreign_entry_is_a_miss(cache: OcrCache, content: str) -> None:
     path = cache.path(SHA, 1)
@@ -72,7 +84,7 @@ def test_a_damaged_or_foreign_entry_is_a_miss(cache: OcrCache, content: str) -> 
 
 def test_writes_leave_no_temporary_files(cache: OcrCache) -> None:
     for page in (1, 2, 2):
-        cache.put(SHA, page, [Line("x", page, (0.0, 0.0, 1.0, 1.0))])
+        cache.put(SHA, page, OcrPage((Line("x", page, (0.0, 0.0, 1.0, 1.0)),)))
     folder = cache.path(SHA, 1).parent
     assert sorted(p.name for p in folder.iterdir()) == ["1.json", "2.json"]
     assert f'"format": {FORMAT_VERSION}' in cache.path(SHA, 1).read_text(encoding="utf-8")
@@ -83,7 +95,7 @@ def test_an_unwritable_cache_warns_and_carries_on(tmp_path: Path, caplog: pytest
     blocker.write_text("not a folder")
     broken = OcrCache(blocker, "setup-1")
     with caplog.at_level(logging.WARNING):
-        broken.put(SHA, 1, [])
+        broken.put(SHA, 1, OcrPage(()))
     assert "cannot write the OCR cache" in caplog.text
     assert broken.get(SHA, 1) is None
 

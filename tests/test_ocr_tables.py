@@ -8,8 +8,7 @@ import pytest
 
 from extractor import hocr, load, ocr_tables
 from extractor.models import Line
-from extractor.raster import Rulings
-from extractor.ruling import Segment
+from extractor.ruling import Rulings, Segment
 from tests import pdf_factory
 
 DPI = 300
@@ -172,3 +171,32 @@ def test_a_scanned_page_gets_its_table_from_the_borders_in_its_image() -> None:
     assert len(tables) == 1
     cells = [[" ".join(c.text.split()) if c else None for c in row] for row in tables[0].rows]
     assert cells == [list(row) for row in _CELLS]
+
+
+def test_a_re_extraction_reads_the_borders_from_the_ocr_cache(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Borders found while OCR'ing are cached with the lines: re-reading a scanned table
+    from the cache neither runs OCR nor renders the page to look for them again."""
+    from extractor.ocr_cache import OcrCache, OcrPage
+    from extractor.raster import find_rulings
+
+    source = _ruled_table_pdf()
+    original = pymupdf.open(stream=source, filetype="pdf")
+    scanned = pdf_factory.scanned_pdf(source)
+
+    def ocr_with_borders(page: pymupdf.Page, number: int) -> OcrPage:
+        pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
+        raw = original[number - 1].get_text("dict")["blocks"]
+        lines = tuple(Line("".join(s["text"] for s in line["spans"]), number, tuple(line["bbox"]))
+                      for block in raw for line in block.get("lines", ()))
+        return OcrPage(lines, find_rulings(ocr_tables.image_of(pix.samples_mv, pix.width, pix.height, pix.n), DPI))
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("OCR'd or rendered again")
+
+    cache = OcrCache(tmp_path / "ocr", "setup-1")
+    monkeypatch.setattr(load.PdfFile, "_find_rulings", must_not_run)
+    for hook in (ocr_with_borders, must_not_run):  # the second run is served by the cache
+        with load.PdfFile(scanned, name="scan.pdf") as pdf:
+            pdf.document(ocr_hook=hook, ocr_cache=cache)
+            [table] = pdf.tables([1])
+        assert [" ".join(c.text.split()) for c in table.rows[1]] == list(_CELLS[1])
