@@ -62,7 +62,7 @@ _BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a lin
 _ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
 # Bump when a change here alters the lines OCR produces (hOCR parsing, boxes, boldness):
 # it is part of ``fingerprint()``, so pages cached by ``ocr_cache`` before are OCR'd again.
-OUTPUT_VERSION = 2  # 2: lines cut at table borders (``split_at_borders``)
+OUTPUT_VERSION = 3  # 2: lines cut at table borders; 3: borders sought at <= 4 MP
 
 
 def tesseract_binary() -> str | None:

@@ -19,14 +19,18 @@ OCR boxes into it. Pure numpy on a grayscale image; no PDF access.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .ruling import Rulings, Segment, group_tables, merge_segments
+from .ruling import Group, Rulings, Segment, build_grid, group_tables, merge_segments
 
 INK_LEVEL = 160  # grey level below which a pixel is ink (paper is ~240, toner < 100)
 _MIN_LENGTH_PT = 10.0  # a border is at least this long; shorter runs are glyph strokes
+_MIN_TABLE_PT = 72.0  # a table is at least an inch wide
 _MAX_THICK_PT = 2.5  # thicker dark bars are fills or bold glyphs, not borders
-_GAP_PX = 3  # bridge breaks this wide (speckle, JPEG blocks) inside a border
+_GAP_PT = 0.7  # bridge breaks this wide (speckle, JPEG blocks) inside a border
+_MAX_PIXELS = 4_000_000  # larger renders are min-pooled first: 2x2 → 1 keeps 1 px lines
 _MAX_SLOPE = 0.05  # skew searched up to ~2.9 degrees either way
 _COARSE_STEP = 0.002
 _SLOPE_STEP = 0.0002
@@ -40,24 +44,27 @@ def find_rulings(gray: np.ndarray, dpi: float, *, origin: tuple[float, float] = 
     """
     if gray.ndim != 2 or gray.size == 0:
         return Rulings(())
+    gray, dpi = _pooled(gray, dpi)
     dark = gray < INK_LEVEL
     min_len = max(8, int(round(_MIN_LENGTH_PT * dpi / 72.0)))
     max_thick = max(3, int(round(_MAX_THICK_PT * dpi / 72.0)))
+    gap = max(1, int(round(_GAP_PT * dpi / 72.0)))
     across = np.ascontiguousarray(dark.T)
     slope, lean = estimate_slope(dark, min_len), estimate_slope(across, min_len)
     scale = 72.0 / dpi
     out: list[Segment] = []
-    level = _shear_columns(dark, slope)
-    for row, a, b in _borders(_close(level), min_len, max_thick):
+    level = _thicken(_shear_columns(dark, slope))
+    for row, a, b in _borders(_close(level, gap), min_len, max_thick):
         # a level run at row r, columns a..b came from image points (x, r + slope*x)
         out.append(Segment(True, row * scale, (a - lean * row) * scale, (b - lean * row) * scale))
-    plumb = _shear_columns(across, lean)  # a row per image column, vertical borders level
-    for col, a, b in _borders(_close(plumb), min_len, max_thick):
+    plumb = _thicken(_shear_columns(across, lean))  # a row per image column, vertical borders level
+    for col, a, b in _borders(_close(plumb, gap), min_len, max_thick):
         # a plumb run at column c, rows a..b came from image points (c + lean*y, y)
         out.append(Segment(False, col * scale, (a - slope * col) * scale, (b - slope * col) * scale))
-    # Keep borders that meet others in a grid: glyph strokes of large type (an "l" or
-    # "I" of a heading) are long enough to pass as borders but cross nothing.
-    out = [s for group in group_tables(merge_segments(out)) for s in (*group.h, *group.v)]
+    # Keep borders that meet others in a grid of at least 2 x 2 cells and an inch wide:
+    # glyph strokes of large type (the stem of an "l", the bowl of a "D") are long
+    # enough to pass as borders, but at most box a letter.
+    out = [s for group in group_tables(merge_segments(out)) if _is_grid(group) for s in (*group.h, *group.v)]
     rulings = Rulings(tuple(out), slope, lean)
     return rulings.shifted(*origin) if origin != (0.0, 0.0) else rulings
 
@@ -96,6 +103,27 @@ def _samples(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, step: int) 
 
 
 # --------------------------------------------------------------------------- helpers
+def _is_grid(group: Group) -> bool:
+    xs, ys, _ = build_grid(group)
+    return len(xs) >= 3 and len(ys) >= 3 and xs[-1] - xs[0] >= _MIN_TABLE_PT
+
+
+def _pooled(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    """The image shrunk by an integer factor to at most ``_MAX_PIXELS``, keeping each
+    block's darkest pixel (so a one-pixel border survives), and its new resolution.
+
+    Borders are long; 150 dpi places them to half a point, and the few arrays the
+    search needs then take a quarter of the memory of a 300 dpi OCR render (a poster
+    page at OCR's 12-megapixel cap would otherwise add ~60 MB to a worker's peak).
+    """
+    factor = max(1, math.ceil(math.sqrt(gray.size / _MAX_PIXELS)))
+    if factor == 1:
+        return gray, dpi
+    height, width = (gray.shape[0] // factor) * factor, (gray.shape[1] // factor) * factor
+    blocks = gray[:height, :width].reshape(height // factor, factor, width // factor, factor)
+    return blocks.min(axis=(1, 3)), dpi / factor
+
+
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, start, end) of every horizontal run of True, end exclusive, row-major order."""
     height, width = mask.shape
@@ -126,7 +154,18 @@ def _long_runs(mask: np.ndarray, min_len: int) -> tuple[np.ndarray, np.ndarray, 
     return busy[rows], starts, ends + (min_len - 1)
 
 
-def _close(mask: np.ndarray, gap: int = _GAP_PX) -> np.ndarray:
+def _thicken(mask: np.ndarray) -> np.ndarray:
+    """A copy in which each dark pixel also darkens the one below it.
+
+    A hairline levelled by an integer shear still steps between two pixel rows, and
+    each step would cut it into pieces too short to count; one row of slack joins them.
+    """
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    return out
+
+
+def _close(mask: np.ndarray, gap: int) -> np.ndarray:
     """Fill horizontal breaks of up to ``gap`` pixels (a dilation then an erosion)."""
     grown = mask.copy()
     for k in range(1, gap + 1):

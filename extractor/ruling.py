@@ -70,7 +70,9 @@ class Rulings:
 
 
 @dataclass(slots=True)
-class _Group:
+class Group:
+    """Borders that cross one another: one table's horizontal and vertical lines."""
+
     h: list[Segment] = field(default_factory=list)
     v: list[Segment] = field(default_factory=list)
 
@@ -143,7 +145,7 @@ def _touch(h: Segment, v: Segment) -> bool:
     return h.a - _TOL <= v.pos <= h.b + _TOL and v.a - _TOL <= h.pos <= v.b + _TOL
 
 
-def group_tables(segments: list[Segment]) -> list[_Group]:
+def group_tables(segments: list[Segment]) -> list[Group]:
     """Connected components of crossing segments: one per table."""
     hs = [s for s in segments if s.horizontal]
     vs = [s for s in segments if not s.horizontal]
@@ -159,11 +161,11 @@ def group_tables(segments: list[Segment]) -> list[_Group]:
         for j, v in enumerate(vs):
             if _touch(h, v):
                 parent[find(i)] = find(len(hs) + j)
-    groups: dict[int, _Group] = {}
+    groups: dict[int, Group] = {}
     for i, h in enumerate(hs):
-        groups.setdefault(find(i), _Group()).h.append(h)
+        groups.setdefault(find(i), Group()).h.append(h)
     for j, v in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), _Group()).v.append(v)
+        groups.setdefault(find(len(hs) + j), Group()).v.append(v)
     return [g for g in groups.values() if len(g.h) >= 2 and len(g.v) >= 2]
 
 
@@ -181,7 +183,7 @@ def _covered(segs: list[Segment], pos: float, a: float, b: float) -> bool:
     return any(abs(s.pos - pos) <= _TOL and min(s.b, b) - max(s.a, a) >= need for s in segs)
 
 
-def build_grid(group: _Group) -> tuple[list[float], list[float], list[list[int]]]:
+def build_grid(group: Group) -> tuple[list[float], list[float], list[list[int]]]:
     """Column and row boundaries, and for each grid slot the id of its (merged) cell."""
     xs = _cluster([v.pos for v in group.v])
     ys = _cluster([h.pos for h in group.h])

@@ -15,7 +15,7 @@ COLS = (200, 330, 1150, 1450)  # border columns
 
 
 def _page(*, slope: float = 0.0, lean: float | None = None, seed: int = 1, text: bool = True,
-          grid: bool = True, width: int = 1654, height: int = 2339) -> np.ndarray:
+          grid: bool = True, width: int = 1654, height: int = 2339, thick: int = 3) -> np.ndarray:
     """A grey page at 200 dpi: paper grain, word-sized ink blobs and (optionally) a grid.
 
     A point (u, v) of the untilted page lands at x = u + lean·v, y = v + slope·u, so
@@ -35,10 +35,10 @@ def _page(*, slope: float = 0.0, lean: float | None = None, seed: int = 1, text:
     if grid:
         us, vs = np.arange(COLS[0], COLS[-1] + 3), np.arange(ROWS[0], ROWS[-1] + 3)
         for row in ROWS:
-            for t in range(3):
+            for t in range(thick):
                 img[np.rint(row + t + slope * us).astype(int), np.rint(us + lean * (row + t)).astype(int)] = 30
         for col in COLS:
-            for t in range(3):
+            for t in range(thick):
                 img[np.rint(vs + slope * (col + t)).astype(int), np.rint(col + t + lean * vs).astype(int)] = 30
     return img
 
@@ -80,6 +80,15 @@ def test_the_grid_reads_back_as_a_table_with_words_in_their_cells() -> None:
     cells = [[c.text if c else None for c in row] for row in tables[0].rows]
     assert len(cells) == 3 and len(cells[0]) == 3
     assert cells[1][1] == "Police"
+
+
+def test_a_large_render_is_searched_shrunk_and_hairlines_survive() -> None:
+    # 3308 x 4678 pixels (15 MP, a poster-sized OCR render) with one-pixel borders: the
+    # search runs on a 2x2 min-pooled copy and still finds every border, in points
+    big = _page(slope=0.01, width=3308, height=4678, thick=1)
+    rulings = raster.find_rulings(big, DPI)
+    assert len(_h(rulings)) == len(ROWS) and len(rulings.vertical) == len(COLS)
+    assert _h(rulings)[0].pos == pytest.approx(ROWS[0] * SCALE, abs=3 * SCALE)
 
 
 def test_text_and_underlines_alone_are_not_borders() -> None:
