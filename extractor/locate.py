@@ -9,8 +9,8 @@ on the next line, and contents flattened into one long line.
 A section runs until the next heading of the same or a higher level, an appendix,
 glossary or similar back-matter heading, or a contents page. Each section is classed as
 ``main``, ``agency`` (a recommendations subsection inside an agency's chapter),
-``conclusions`` ("Conclusions and recommendations": narrative first), ``exec_summary``
-or ``action_plan`` so that later stages can keep one copy of each
+``conclusions`` ("Conclusions and recommendations": narrative first), ``exec_summary``,
+``appendix`` ("Appendix 1 – Recommendations") or ``action_plan`` so that later stages can keep one copy of each
 recommendation and prefer the main body's wording.
 """
 
@@ -23,20 +23,31 @@ from dataclasses import dataclass
 from ._text import AGENCY_WORD
 from .models import Document, Line, Section
 
-_NUM_PREFIX = r"(?:(?:chapter|section|part)\s+\w+\s*[-–—:.]?\s*|\d{1,2}(?:\.\d{1,2}){0,2}\.?\s*[-–—:]?\s*|[A-Z][.)]\s*|[IVX]{1,5}[.)]\s*)"
+_NUM_PREFIX = r"(?:(?:chapter|section|part)\s+\w+\s*[-–—:.]?\s*|\d{1,2}(?:\.\d{1,2}){0,2}[.)]?\s*[-–—:]?\s*|\(\d{1,2}\)\s*|[A-Z][.)]\s*|[IVX]{1,5}[.)]\s*)"
 _QUALIFIER = (
     r"(?:summary|key|overview|panel|single[- ]agency|multi[- ]agency|agency|local|national|regional|"
     r"dhr|review|specific|general|further|additional|wider|individual|learning|list\s+of|"
     r"conclusions?\s+(?:and|&)|lessons\s+learn(?:ed|t)\s+(?:and|&)|executive\s+summary\s+(?:and|&)|"
     r"(?:overall\s+)?analysis\s+(?:and|&)|findings\s+(?:and|&)|key\s+findings\s+(?:and|&)|"
-    r"summary\s+of|the\s+review['’]?s?|the\s+panel['’]?s?|the)\s+"
+    r"summary\s+of|the\s+review['’]?s?|the\s+panel['’]?s?|the|"
+    # whose recommendations: "The Review Panel's", "Independent Chair's", "Final",
+    # "Overview Report", "Home Office" (an IMR's own are quoted, like "… from the IMR")
+    r"review\s+panel['’]?s?|panel['’]s|(?:independent\s+)?(?:chair|author|reviewer)['’]?s?|"
+    r"independent|final|main|overview\s+report|report['’]?s?|home\s+office|"
+    r"agency['’]s|agencies['’]?)\s+"
 )
 # "Conclusions and recommendations", "Analysis, conclusions and recommendations",
 # "Summary of findings & recommendations": up to six words, then and/& recommendations.
 _AND_RECS = r"(?:[A-Za-z’'-]+(?:,\s*|\s+)){1,6}(?:and|&)\s+"
+# "Appendix 1 – Recommendations": a report may print its list only in an appendix.
+_APPENDIX_PREFIX = r"(?:appendix|annexe?)\s+\w{1,4}\s*[-–—:.]?\s*"
+_APPENDIX_START = re.compile(r"^(?:appendix|appendices|annexe?)\b", re.I)
 REC_HEADING = re.compile(
-    rf"^{_NUM_PREFIX}?(?:{_AND_RECS}|(?:{_QUALIFIER})*)recommendations?"
-    r"(?P<suffix>\s+(?:from|of|for|made\s+by|arising\s+from|to)\s+[\w\s'’&-]{0,50})?\s*[:.]?$",
+    rf"^(?:{_APPENDIX_PREFIX})?{_NUM_PREFIX}?(?:{_AND_RECS}|(?:{_QUALIFIER})*)recommendations?"
+    r"(?P<suffix>\s+(?:from|of|for|made\s+by|arising\s+from|to|by)\s+[\w\s'’&-]{0,50})?"
+    # "Recommendations and Lessons Learned", "Recommendations and learning"
+    r"(?:\s+(?:and|&)\s+(?:lessons?(?:\s+(?:learn(?:ed|t)|identified|to\s+be\s+learn(?:ed|t)))?|"
+    r"learning(?:\s+points)?|actions?|next\s+steps|action\s+plan))?\s*[:.]?$",
     re.I,
 )
 # Quoted recommendations of an earlier or internal review are not this report's.
@@ -175,7 +186,9 @@ def locate_sections(document: Document) -> list[Section]:
             parents = _parent_index(lines, style)
         parent = parents.get(i, "")
         if kind == "main":
-            if _EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent):
+            if _APPENDIX_START.match(line.text.strip()):
+                kind = "appendix"  # a copy, unless the body has none
+            elif _EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent):
                 kind = "exec_summary"
             elif MIXED_HEADING.search(line.text.strip()):
                 kind = "conclusions"
@@ -236,6 +249,8 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
         if not _heading_at(j, lines, style):
             continue
         text = line.text.strip()
+        if _APPENDIX_START.match(text):
+            return j  # even "Appendix 2 – Recommendations": a copy, located on its own
         if REC_HEADING.match(text) or _SUBSECTION_OK.match(text):
             # a subsection of the recommendations, unless it is numbered like a sibling
             own = heading_number(text)

@@ -106,7 +106,7 @@ class Section:
 
     ``kind`` says what part of the report the section belongs to: ``main`` (the report's
     own recommendations chapter), ``agency`` (a single-agency subsection),
-    ``exec_summary`` or ``action_plan``. The output keeps one copy of each
+    ``conclusions``, ``exec_summary``, ``appendix`` or ``action_plan``. The output keeps one copy of each
     recommendation and prefers ``main`` wording.
     """
 

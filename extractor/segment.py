@@ -37,7 +37,8 @@ _GROUP_WORDS = re.compile(
     r"wider|general|specific|individual|additional|learning|dhr)\b.*$|recommendations?$",
     re.I,
 )
-_SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2, "action_plan": 3}
+_SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2, "appendix": 3,
+                     "action_plan": 3}
 # Where a mixed section turns from narrative to recommendations.
 _RECS_START = re.compile(
     r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+recommendations|"
@@ -466,10 +467,5 @@ def _borrow_addressee(item: tuple[Row, str], others: list[tuple[Row, str]]) -> R
     best, score = max(((other, fuzz.token_set_ratio(key, other_key)) for other, other_key in others),
                       key=lambda pair: pair[1])
     if best.agency_hint and score >= 90:
-        return replace(row, agency_hint=best.agency_hint)
-    return row
-    key = _norm(row.text)
-    best = max(others, key=lambda o: fuzz.token_set_ratio(key, _norm(o.text)))
-    if best.agency_hint and fuzz.token_set_ratio(key, _norm(best.text)) >= 90:
         return replace(row, agency_hint=best.agency_hint)
     return row

@@ -97,8 +97,28 @@ def test_heading_wording():
         "Recommendations", "9. Recommendations", "Conclusions and recommendations", "Executive summary and recommendations",
         "Summary Recommendations", "Chapter 8 – Recommendations", "Single agency recommendations", "RECOMMENDATIONS",
         "7 Overall analysis and recommendations", "Recommendations of the Review",
+        # whose recommendations, what follows them, and other numberings
+        "6. The Review Panel’s Recommendations", "Final Recommendations", "Overview Report Recommendations",
+        "Independent Chair's Recommendations", "Home Office Recommendations", "6) Recommendations",
+        "(6) Recommendations", "Recommendations and Lessons Learned", "Recommendations and learning",
+        "Recommendations by Agency", "Appendix 1 – Recommendations", "Annex B: Recommendations",
     ]:
         assert REC_HEADING.match(text), text
     for text in ["Implementation of recommendations", "Key findings", "The panel recommends that", "Recommendations 15"]:
         m = REC_HEADING.match(text)
         assert not m or (m.group("suffix") or "").strip(), text
+
+
+def test_recommendations_printed_only_in_an_appendix():
+    blocks = BODY + [("h1", "3. Conclusions"), ("p", filler(4)), ("pagebreak",),
+                     ("h1", "Appendix 1 – Recommendations"), ("item", "1", "Northshire Police should review its policy."),
+                     ("h1", "Appendix 2 – Glossary"), ("p", "ICB Integrated Care Board")]
+    found = sections_of(blocks)
+    assert [(s.heading, s.kind) for s in found] == [("Appendix 1 – Recommendations", "appendix")]
+    assert [line.text for line in found[0].lines][-1].endswith("review its policy.")
+
+
+def test_an_appendix_copy_ends_the_main_section_and_ranks_below_it():
+    blocks = BODY + RECS[:2] + [("pagebreak",), ("h1", "Appendix A – Recommendations"),
+                                ("item", "1", "Northshire Police should review its policy.")]
+    assert [s.kind for s in sections_of(blocks)] == ["main", "appendix"]
