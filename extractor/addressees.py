@@ -22,7 +22,8 @@ from .models import Row
 
 _LABEL = re.compile(
     r"(?:^|(?<=[\s.;]))(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|lead|agency|agencies|"
-    r"responsible\s+(?:agency|agencies|organisation|body)|responsibility|owner|for)\s*[:–—]\s*"
+    r"responsible\s+(?:agency|agencies|organisation|body)|responsibility|owner|for|"
+    r"action(?:\s+(?:by|owner|lead))?|actioned\s+by|led\s+by)\s*[:–—]\s*"
     r"(?P<who>[^:]{2,160}?)\s*\.?\s*$",
     re.I,
 )
@@ -48,7 +49,12 @@ _NOT_SUBJECT = re.compile(
     r"further|information|a|an|in|on|for|if|as|to|professionals|practitioners|staff|agencies|"
     r"organisations|partners|victims?|perpetrators?|families|family|review|guidance|policies|"
     r"learning|work|local|national|relevant|consider|ensure|develop|provide|raise|contact|"
-    r"notify|undertake|establish|promote|identify|continue|deliver|produce|seek|share|make)\b",
+    r"notify|undertake|establish|promote|identify|continue|deliver|produce|seek|share|make|"
+    # imperatives that open a recommendation ("Remind GPs to …", "Audit MARAC referrals …")
+    r"remind|audit|offer|ask|adopt|write|create|explore|embed|strengthen|improve|increase|clarify|"
+    r"amend|revise|update|introduce|include|publish|issue|circulate|disseminate|agree|conduct|"
+    r"evaluate|assess|monitor|record|refer|train|encourage|use|set|build|map|hold|appoint|invite|"
+    r"engage|liaise|extend|ensure|review|implement|commission|require|reinforce|re-?enforce)\b",
     re.I,
 )
 

@@ -60,6 +60,8 @@ ACTION_PLAN_HEADING = re.compile(
 # A heading that announces other material before the recommendations.
 MIXED_HEADING = re.compile(r"\b(?:and|&)\s+recommendations?\b", re.I)
 _EXEC_SUMMARY = re.compile(rf"^{_NUM_PREFIX}?executive\s+summary\b", re.I)
+# A chapter titled just "Summary" holds a summary's copy of the recommendations.
+_SUMMARY_PARENT = re.compile(rf"^{_NUM_PREFIX}?(?:executive\s+)?summary(?:\s+report)?\s*$", re.I)
 _BACK_MATTER = re.compile(
     rf"^(?:{_NUM_PREFIX})?(?:appendix|appendices|annex|glossary|references|bibliography|"
     r"terms\s+of\s+reference|acknowledg|abbreviations|acronyms|signed|signature|"
@@ -188,7 +190,8 @@ def locate_sections(document: Document) -> list[Section]:
         if kind == "main":
             if _APPENDIX_START.match(line.text.strip()):
                 kind = "appendix"  # a copy, unless the body has none
-            elif _EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent):
+            elif (_EXEC_SUMMARY.match(line.text.strip()) or _EXEC_SUMMARY.match(parent)
+                  or _SUMMARY_PARENT.match(parent)):
                 kind = "exec_summary"
             elif MIXED_HEADING.search(line.text.strip()):
                 kind = "conclusions"

@@ -5,8 +5,9 @@ Every scheme seen in real reviews is one ``Marker`` kind:
 ==========  ===============================================
 kind        examples
 ==========  ===============================================
-label       "Recommendation 4" (id "Recommendation 4"), "Rec. 4:", bare "Recommendation" (no id)
-r           "R1", "R12a"
+label       "Recommendation 4" (id "Recommendation 4"), "Rec. 4:", "Rec 4", "Recommendation One",
+            bare "Recommendation" (no id)
+r           "R1", "R12a", "R.1"
 decimal     "8.1", "21.10.1", "10.1.1.1", "9.1 a", "10.2a", "7.2.1(a)", "3.140(a)"
 int_letter  "2a", "2(b)"
 paren       "(1)", "(12)"
@@ -23,10 +24,19 @@ from dataclasses import dataclass
 
 from ._text import strip_bullet
 
-_LABEL = re.compile(
-    r"^(?P<word>Recommendation|RECOMMENDATION|Rec\.|REC\.)(?![sS])\s*(?P<no>(?i:no\.?|number)\s*)?(?P<id>\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\d{0,2})?\s*(?:[:.)–—-]\s*|\s+|$)(?P<rest>.*)$",
+# "Recommendation One", "Recommendation TWENTY-ONE": capitalised, so that narrative
+# ("recommendation one of the earlier review") is not read as a label.
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_NUMBER_WORD = (
+    rf"(?=[A-Z])(?:(?i:{_UNITS}|{_TEENS})|(?i:twenty|thirty|forty)(?:[- ](?i:{_UNITS}))?)(?![A-Za-z])"
 )
-_R = re.compile(r"^(?P<id>R\s?\d{1,3}[a-z]?)(?:[.:)–—-]\s*|\s+)(?P<rest>.*)$")
+_LABEL = re.compile(
+    r"^(?P<word>Recommendation|RECOMMENDATION|Rec\.?|REC\.?)(?![sS])\s*(?P<no>(?i:no\.?|number)\s*|#\s*)?"
+    rf"(?P<id>\d{{1,3}}(?:\.\d{{1,3}})?[a-z]?|{_NUMBER_WORD}|[A-Z]\d{{0,2}})?"
+    r"\s*(?:[:.)–—-]\s*|\s+|$)(?P<rest>.*)$",
+)
+_R = re.compile(r"^(?P<id>R\.?\s?\d{1,3}[a-z]?)(?:[.:)–—-]\s*|\s+)(?P<rest>.*)$")
 _DECIMAL = re.compile(
     r"^(?P<num>\d{1,2}(?:\.\d{1,3}){1,3})\.?"
     r"(?:(?P<sp>\s?)(?P<letter>\([a-z]\)|[a-z]\)|[a-z](?=[.\s]))\.?)?"
@@ -69,11 +79,11 @@ def parse_marker(text: str) -> Marker | None:
     if not t:
         return None
     m = _LABEL.match(t)
-    if m:
+    if m and not (m.group("word") in ("Rec", "REC") and not m.group("id")):  # "Rec 1", never bare "Rec"
         # The id is kept as printed, word included: "Recommendation 4" (None when bare).
         rid = m.group("id")
         if rid:
-            rid = " ".join(p for p in (m.group("word"), (m.group("no") or "").strip(), rid) if p)
+            rid = " ".join(t[: m.end("id")].split())
         return Marker("label", rid, m.group("rest").strip())
     m = _R.match(t)
     if m:

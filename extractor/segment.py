@@ -77,9 +77,17 @@ _CLOSING = re.compile(
     r"date\s*:|independent\s+chair\b|chair\s+of\s+the\s+(?:panel|review)|end\s+of\s+(?:report|document))",
     re.I,
 )
+# Lines that can only end a report, never continue a recommendation.
+_SIGN_OFF = re.compile(
+    r"^(?:signed\b|signature\b|date(?:\s+of\s+(?:report|review))?\s*:|end\s+of\s+(?:report|document)\b)", re.I)
+_BACK_MATTER_TITLE = re.compile(
+    r"^(?:(?:appendix|annexe?)(?:\s+\w{1,4})?|glossary(?:\s+of\s+terms)?|references|bibliography|"
+    r"abbreviations|acronyms|acknowledg(?:e)?ments)\s*[:.]?\s*(?:[-–—]\s*.*)?$",
+    re.I,
+)
 _LABEL_LINE = re.compile(
     r"^(?:addressed\s+to|lead\s+agenc(?:y|ies)|lead\s+organisation|responsible\s+(?:agency|agencies|organisation|body)|"
-    r"agency|agencies|owner)\s*[:–—]",
+    r"agency|agencies|owner|action\s+(?:by|owner|lead)|led\s+by|lead)\s*[:–—]",
     re.I,
 )
 
@@ -173,17 +181,103 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
     if scheme is None:
         return _paragraph_rows(lines, section, body) if paragraphs else []
     walk = _Walk(scheme=scheme, item_x=_item_indent(lines, markers, scheme, groups))
+    tail = False  # this line ends a subheading that wrapped
     for i, (line, mk) in enumerate(zip(lines, markers)):
+        subheading = tail or _is_subheading(line, mk, body, lines, i) and not _LABEL_LINE.match(line.text.strip())
+        tail = subheading and _continues_heading(lines, i, body)
+        if walk.pending and not subheading:
+            walk.flush()  # a "wrapped" heading whose tail turned out not to be one
         if i in groups and mk is not None:
             walk.group(mk)
-        elif mk is not None and _family(mk.kind) == scheme and (walk.item_x is None or line.x0 <= walk.item_x + 12):
-            walk.start(line, mk)
-        elif _is_subheading(line, mk, body, lines, i) and not _LABEL_LINE.match(line.text.strip()):
-            walk.subheading(line.text.strip())
+        elif (mk is not None and _family(mk.kind) == scheme
+              and (walk.item_x is None or line.x0 <= walk.item_x + 12)
+              and not _wrapped_reference(walk.current, lines, i, mk)):
+            walk.start(line, mk, titled=_has_title(lines, markers, i, body))
+        elif subheading:
+            walk.subheading(line, wraps=tail)
         else:
             walk.continue_item(line, mk)
     rows = [_to_row(item, section) for item in walk.items if join_lines(item.parts)]
-    return [r for r in rows if not _is_preamble(r.text)]
+    return [r for r in rows if not _is_preamble(r.text) and not _is_closing(r.text)]
+
+
+def _wrapped_reference(current: _Item | None, lines: list[Line], i: int, mk: Marker) -> bool:
+    """A wrapped line that happens to start with a number or label is not a new item.
+
+    "… as set out in paragraph / 4.3 of the guidance …", "… described in /
+    Recommendation 1 to staff …": the line before ends mid-sentence, the "marker" is
+    followed by lower-case words, and its id does not come next in the list.
+    """
+    if (current is None or current.closed or i == 0 or not current.parts or current.id is None
+            or mk.kind not in ("decimal", "int", "label", "r", "paren")):
+        return False
+    before = lines[i - 1].text.rstrip()
+    if before.endswith((".", ";", ":", "?", "!")) or lines[i - 1].page != lines[i].page:
+        return False
+    last_word = before.split()[-1] if before.split() else ""
+    if not (mk.rest.strip()[:1].islower() or last_word[:1].islower()):
+        return False  # "… the Kent and Medway" / "ICB" is a name running on, not a new item
+    return not _follows(current.id, mk.id)
+
+
+def _follows(previous: str | None, current: str | None) -> bool:
+    """True when ``current`` is the id after ``previous`` ("6.2" → "6.3", "R2" → "R3",
+    "6.2" → "7.1", "Recommendation 1" → "Recommendation 2")."""
+    if not previous or not current:
+        return False
+    a, b = _ID_PARTS.findall(previous), _ID_PARTS.findall(current)
+    if not a or not b:
+        return False
+    for depth in range(min(len(a), len(b))):
+        if a[:depth] != b[:depth]:
+            return False
+        x, y = a[depth], b[depth]
+        step = (int(y) - int(x)) if x.isdigit() and y.isdigit() else (
+            ord(y) - ord(x) if not x.isdigit() and not y.isdigit() else None)
+        if step == 1:
+            return all(part in ("1", "a") for part in b[depth + 1:])
+    return len(b) > len(a) and b[: len(a)] == a and all(part in ("1", "a") for part in b[len(a):])
+
+
+_ID_PARTS = re.compile(r"\d+|(?<![A-Za-z])[a-z](?![A-Za-z])")
+
+
+def _has_title(lines: list[Line], markers: list[Marker | None], i: int, body: float) -> bool:
+    """"Recommendation 2 – Information sharing", with the text below: a title, not text."""
+    mk, line = markers[i], lines[i]
+    if mk is None or mk.kind != "label" or not mk.rest or i + 1 >= len(lines):
+        return False
+    rest, nxt = mk.rest.strip(), lines[i + 1]
+    if (len(rest.split()) > 8 or rest.endswith((".", ";", ",", ":")) or markers[i + 1] is not None
+            or not nxt.text.strip()[:1].isupper() or nxt.page != line.page):
+        return False
+    if rest.split()[-1].lower() in _CONNECTOR_WORDS:
+        return False  # the sentence runs on
+    styled = (line.bold and not nxt.bold) or line.size >= max(nxt.size, body) + 0.9
+    return styled or nxt.top - line.bottom > 0.5 * line.size
+
+
+_CONNECTOR_WORDS = {"the", "a", "an", "and", "or", "of", "to", "for", "in", "on", "with", "that", "by", "should", "must"}
+
+
+def _continues_heading(lines: list[Line], i: int, body: float) -> bool:
+    """The next line is the wrapped tail of this styled subheading (same look, no gap)."""
+    if i + 1 >= len(lines):
+        return False
+    line, nxt = lines[i], lines[i + 1]
+    text = line.text.strip()
+    return (
+        nxt.page == line.page and nxt.bold == line.bold and abs(nxt.size - line.size) < 0.3
+        and (line.bold or line.size >= body + 0.9)
+        and -0.5 * line.size <= nxt.top - line.bottom < 0.5 * line.size
+        and not text.endswith((":", ".")) and len(text) > 25
+        and nxt.text.strip()[:1].isalpha() and parse_marker(nxt.text) is None
+    )
+
+
+def _is_closing(text: str) -> bool:
+    """"8.5 The chair would like to thank the family …" closes the report."""
+    return bool(_CLOSING.match(text)) and not re.search(r"\b(?:should|must|ensure)\b", text, re.I)
 
 
 @dataclass(slots=True)
@@ -196,6 +290,9 @@ class _Walk:
     agency: str | None = None
     prefix: str | None = None
     current: _Item | None = None
+    agency_look: tuple[float, bool] | None = None  # size and weight of the agency subheadings
+    pending: str = ""  # the first line(s) of a subheading that wraps
+    pending_line: Line | None = None
 
     def group(self, mk: Marker) -> None:
         """A numbered group title: sets the id prefix of lettered items and the agency."""
@@ -207,17 +304,41 @@ class _Walk:
             self.agency = None
         self.current = None
 
-    def start(self, line: Line, mk: Marker) -> None:
-        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=self.agency, bottom=line.bottom, page=line.page)
-        if mk.rest:
+    def start(self, line: Line, mk: Marker, *, titled: bool = False) -> None:
+        agency = self.agency
+        if titled and _looks_like_agency(mk.rest) and _could_be_a_name(mk.rest):
+            agency = mk.rest.strip().rstrip(":")  # "Recommendation 3: Northshire Police"
+        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=agency, bottom=line.bottom, page=line.page)
+        if mk.rest and not titled:
             self.current.parts.append(mk.rest)
         self.items.append(self.current)
+        self.pending = ""
 
-    def subheading(self, text: str) -> None:
-        if _looks_like_agency(text):
-            self.agency, self.current = text.rstrip(":"), None
+    def subheading(self, line: Line, *, wraps: bool = False) -> None:
+        text = f"{self.pending} {line.text.strip()}".strip()
+        if wraps:  # read the whole heading before deciding what it names
+            self.pending, self.pending_line = text, line
+            return
+        self.pending = ""
+        self._heading(text, (round(line.size, 1), line.bold))
+
+    def flush(self) -> None:
+        """Decide on a subheading kept back as the first line of a wrapped one."""
+        text, line = self.pending, self.pending_line
+        self.pending = ""
+        if line is not None:
+            self._heading(text, (round(line.size, 1), line.bold))
+
+    def _heading(self, text: str, look: tuple[float, bool]) -> None:
+        named = _agency_named_by(text)
+        if named:
+            self.agency, self.current, self.agency_look = named, None, look
         elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
             self.agency, self.current = None, None
+        elif self.agency is not None and look == self.agency_look and _could_be_a_name(text):
+            # A sibling of the agency subheadings: another agency, even one whose name
+            # has no agency word ("Change Grow Live").
+            self.agency, self.current = text.rstrip(":"), None
         elif self.current is not None and self.scheme != "label":
             self.current.closed = True
 
@@ -231,6 +352,10 @@ class _Walk:
         if _LABEL_LINE.match(text):
             current.skipping = False  # "Addressed to: …" belongs to the item above
         elif current.skipping:
+            return
+        elif (self.scheme == "label" and mk is not None and mk.kind == "decimal"
+              and self.item_x is not None and line.x0 <= self.item_x + 2):
+            current.closed = True  # "6.3 The panel heard …": the report's own paragraphs resume
             return
         elif _ends_item(current, line, self.item_x, self.scheme):
             current.closed = True
@@ -301,6 +426,9 @@ def choose_scheme(lines: list[Line], markers: list[Marker | None], groups: set[i
             continue
         if mk.kind == "label" and not mk.rest and i + 1 < len(lines) and parse_marker(lines[i + 1].text) is not None:
             continue
+        if i and mk.id is not None and mk.rest[:1].islower() and lines[i - 1].page == line.page \
+                and not lines[i - 1].text.rstrip().endswith((".", ";", ":", "?", "!")):
+            continue  # "… described in / Recommendation 1 so that …": a wrapped reference
         found.setdefault(_family(mk.kind), []).append(line.x0)
     if not found:
         return None
@@ -327,7 +455,8 @@ def _compose_id(mk: Marker, prefix: str | None) -> str | None:
         letter = mk.id.strip("().") if mk.id else ""
         return f"{prefix} {letter}"
     if mk.kind == "letter" and mk.id:
-        return mk.id.strip(".)").strip("(")
+        # "(iv)" as printed, like "(4)"; "a." and "a)" lose the punctuation
+        return mk.id if mk.id.startswith("(") else mk.id.rstrip(".)")
     return mk.id
 
 
@@ -335,6 +464,11 @@ def _is_group_title(line: Line, mk: Marker, body: float, markers: list[Marker | 
     """A numbered line that titles a group ("9.1 Single agency recommendations")."""
     if mk.kind not in ("decimal", "int", "r", "label") or not mk.rest:
         return False
+    if mk.kind == "label":
+        # "Recommendation 3 – Primary care" titles the recommendation below it; only
+        # lettered points under it would make it a group
+        nxt = next((m for m in markers[i + 1 : i + 4] if m is not None), None)
+        return nxt is not None and nxt.kind == "letter"
     rest = mk.rest.strip()
     if rest.endswith((".", ";", ",")) or len(rest.split()) > 10:
         return False
@@ -369,6 +503,36 @@ def _is_subheading(line: Line, mk: Marker | None, body: float, lines: list[Line]
     return gap and _looks_like_agency(text) and len(text.split()) <= 8 and text.endswith(":") is False
 
 
+_FOR_AGENCY = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:single[- ]agency\s+)?recommendations?|actions?)\s+"
+    r"(?:for|to|made\s+to|addressed\s+to|to\s+be\s+taken\s+by)\s+(?:the\s+)?(?P<who>.+)$|"
+    r"^(?P<owner>.+?)['’]?s?\s+recommendations?$",
+    re.I,
+)
+
+
+def _agency_named_by(text: str) -> str | None:
+    """The agency a subheading names: "Northshire Police", "Recommendations for the
+    Probation Service", "Northshire Police recommendations"."""
+    t = text.strip().rstrip(":").strip()
+    if _looks_like_agency(t):
+        return t
+    m = _FOR_AGENCY.match(t)
+    who = m and (m.group("who") or m.group("owner"))
+    if who and _looks_like_agency(who) and not _GROUP_WORDS.search(who):
+        return who.strip()
+    return None
+
+
+def _could_be_a_name(text: str) -> bool:
+    """Short, every word capitalised, not a sentence: "Change Grow Live", "Victim
+    Support", "Women's Aid" (not "Primary care" or "Routine enquiry in primary care")."""
+    words = text.rstrip(":").split()
+    return 1 <= len(words) <= 8 and not text.rstrip().endswith((".", ";", ",")) and all(
+        w[:1].isupper() or w[:1] in "(&" or w.lower() in ("and", "of", "for", "the", "in", "on")
+        for w in words)
+
+
 def _looks_like_agency(text: str) -> bool:
     t = text.strip().rstrip(":")
     if not t or len(t.split()) > 12 or t.endswith("."):
@@ -385,16 +549,21 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
     paragraph back at the number's margin has left the list. Whatever the layout, a
     paragraph of thanks or a signature after the list is not part of the last item.
     """
-    if scheme in ("label", "bullet", None) or item_x is None or not item.parts:
-        return False
-    new_paragraph = line.page != item.page or line.top - item.bottom > line.size * 0.9
-    if not new_paragraph:
+    if not item.parts:
         return False
     last = item.parts[-1].rstrip()
     if not (last.endswith((".", ";", ")")) or not last):
         return False
-    if _CLOSING.match(line.text.strip()):
+    text = line.text.strip()
+    if _SIGN_OFF.match(text) or (_BACK_MATTER_TITLE.match(text) and len(text.split()) <= 4):
+        return True  # "Signed: …", "Date: …", a plain "Glossary" line: whatever the spacing
+    if scheme in ("label", "bullet", None) or item_x is None:
+        return False
+    new_paragraph = line.page != item.page or line.top - item.bottom > line.size * 0.9
+    if _CLOSING.match(text) and (new_paragraph or line.top - item.bottom > line.size * 0.3):
         return True
+    if not new_paragraph:
+        return False
     hanging = item.cont_x is not None and item.cont_x > item_x + 8
     return hanging and line.x0 <= item_x + 2 and line.x0 < (item.cont_x or 0) - 8
 
@@ -428,9 +597,10 @@ def merge_sections(sections: list[Section], per_section: list[list[Row]]) -> lis
     """
     if not per_section:
         return []
-    ranked = sorted(
-        ((_SECTION_PRIORITY.get(s.kind, 0), i) for i, s in enumerate(sections) if per_section[i]),
-    )
+    priority = [_SECTION_PRIORITY.get(s.kind, 0) for s in sections]
+    for i, _original in _summary_copies(sections, per_section, priority):
+        priority[i] = max(priority[i], _SECTION_PRIORITY["exec_summary"])
+    ranked = sorted((priority[i], i) for i in range(len(sections)) if per_section[i])
     if not ranked:
         return []
     best = ranked[0][0]
@@ -448,6 +618,34 @@ def merge_sections(sections: list[Section], per_section: list[list[Row]]) -> lis
     if others:
         return [_borrow_addressee(item, others) for item in unique]
     return [row for row, _ in unique]
+
+
+def _summary_copies(sections: list[Section], per_section: list[list[Row]],
+                    priority: list[int]) -> list[tuple[int, int]]:
+    """(copy, original) pairs: an earlier section that restates a later one in short.
+
+    A summary at the front of a report often lists the recommendations again in fewer
+    words ("Kent Police to record …" for "Kent Police should ensure that officers …"),
+    under a heading that does not say "Executive summary". Too different for the
+    repeat test, such a list still has the same number of rows, addressed to the same
+    agencies in the same order, each sharing words with its counterpart.
+    """
+    pairs = []
+    for j in range(len(sections)):
+        for i in range(j):
+            a, b = per_section[i], per_section[j]
+            if priority[i] != priority[j] or len(a) != len(b) or len(a) < 2:
+                continue
+            if all(_restates(x, y) for x, y in zip(a, b)):
+                pairs.append((i, j))
+    return pairs
+
+
+def _restates(short: Row, full: Row) -> bool:
+    if short.agency_hint and full.agency_hint:
+        same_agency = fuzz.token_set_ratio(short.agency_hint, full.agency_hint) >= 90
+        return same_agency and fuzz.token_set_ratio(_norm(short.text), _norm(full.text)) >= 65
+    return fuzz.token_set_ratio(_norm(short.text), _norm(full.text)) >= 75
 
 
 def _repeats(item: tuple[Row, str], earlier: list[tuple[Row, str]]) -> bool:

@@ -27,6 +27,8 @@ def row(text: str, hint: str | None = None) -> Row:
         ("Records should be completed", None),
         ("To notify the Senior Project Team", None),
         ("Consider the introduction of training", None),
+        ("Remind GPs to ask about domestic abuse", None),
+        ("Audit MARAC referrals each quarter", None),
     ],
 )
 def test_subject_of(text, who):
@@ -57,3 +59,9 @@ def test_trailing_bracket_names_addressee():
 def test_acronym_definition_bracket_is_not_an_addressee():
     out = attach_addressee(row("Train staff in MARAC processes (Multi-Agency Risk Assessment Conference)."))
     assert out.agency_hint != "MARAC"
+
+
+@pytest.mark.parametrize("label", ["Action", "Action by", "Led by", "Action owner"])
+def test_action_labels_name_the_addressee(label):
+    out = attach_addressee(row(f"Audit the use of the risk flag. {label}: Northshire Police"))
+    assert (out.text, out.agency_hint) == ("Audit the use of the risk flag.", "Northshire Police")

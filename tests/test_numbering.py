@@ -29,6 +29,12 @@ from extractor.numbering import parse_marker
         ("(1) East London", "paren", "(1)", "East London"),
         ("a) sub point", "letter", "a)", "sub point"),
         ("(iv) roman", "letter", "(iv)", "roman"),
+        ("Recommendation One: Northshire Police", "label", "Recommendation One", "Northshire Police"),
+        ("Recommendation TWENTY-TWO – The ICB", "label", "Recommendation TWENTY-TWO", "The ICB"),
+        ("Rec 3: The ICB", "label", "Rec 3", "The ICB"),
+        ("REC 4 Review", "label", "REC 4", "Review"),
+        ("Rec1 The trust", "label", "Rec1", "The trust"),
+        ("R.2 The council", "r", "R.2", "The council"),
         ("• Devon and Cornwall Police ensure", "bullet", None, "Devon and Cornwall Police ensure"),
     ],
 )
@@ -47,8 +53,15 @@ def test_parse_marker(line, kind, rid, rest):
         "12 months later the officer",
         "The panel recommends",
         "9.1 a review of the policy",  # not a letter id, but still a decimal
+        "Record keeping was poor",
+        "Rec: see above",
     ],
 )
 def test_not_a_letter_or_label(line):
     marker = parse_marker(line)
     assert marker is None or (marker.kind == "decimal" and marker.id == "9.1")
+
+
+def test_number_words_must_be_capitalised():
+    marker = parse_marker("Recommendation one of the earlier review was")
+    assert marker is not None and marker.id is None  # a bare label at most, never "Recommendation one"
