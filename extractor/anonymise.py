@@ -109,6 +109,11 @@ _DECLARATIONS: tuple[tuple[bool, bool, re.Pattern[str]], ...] = (
 _ROLE_AFTER_NAME = re.compile(
     rf"(?:\(|,\s*)(?P<ctx>(?:the\s+)?(?:{_ROLE_WORD}|{_REL_RE}|[\w-]+['’]s\s+(?:{_REL_RE}))[\w' ’-]{{0,30}}?)[),]"
 )
+# A relation in apposition before the name: "Her son, Tom, was …", "Margaret's neighbour,
+# Sam, called …" (the owner is resolved once the victim and perpetrator are known).
+_REL_BEFORE_NAME = re.compile(
+    rf"(?=[HhTtA-Z])\b(?P<owner>[Hh]er|[Hh]is|[Tt]heir|{_NAME})(?:['’]s)?\s+(?P<rel>{_REL_RE}),\s+{_QNAME}\s*,"
+)
 _NAME_BEFORE_ROLE = re.compile(rf"{_NAME_START}{_QNAME}\s*$")
 _NAME_REACH = 200  # characters searched back from a role for the name before it
 # Who did what: "Adult A was killed", "Adam was convicted", "killing of X by her husband Y".
@@ -116,7 +121,7 @@ _VICTIM_ACT = re.compile(
     rf"{_NAME_START}{_QNAME}\s+(?:(?:was|had\s+been)\s+(?:killed|murdered|stabbed|strangled|found\s+dead|fatally)|died\b)"
 )
 _PERP_ACT = re.compile(
-    rf"{_NAME_START}{_QNAME}\s*,?\s+(?:(?:who\s+)?(?:was|had\s+been|has\s+been)\s+(?:later\s+|subsequently\s+)?"
+    rf"{_NAME_START}{_QNAME}(?:\s*,\s*(?:her|his|their|the)\s+[\w' ’-]{{1,30}}?,)?\s*,?\s+(?:(?:who\s+)?(?:was|had\s+been|has\s+been)\s+(?:later\s+|subsequently\s+)?"
     r"(?:convicted|found\s+guilty|sentenced|charged)|pleaded\s+guilty|"
     r"(?:killed|murdered|stabbed|strangled|attacked)\s+(?:her|him|them|his|the|a|an)\b)"
 )
@@ -249,6 +254,8 @@ def find_people(
         vote(m.group("q") or m.group("n"), VICTIM, 1, False)
     for name, role in _key_people(document):
         vote(name, role, 3, True, True)
+    for name, role in _relations_before_names(scan, votes):
+        vote(name, role)
     return _with_variants(_decide(votes, declared, strong, lambda word: _has_word(text, word)))
 
 
@@ -269,6 +276,27 @@ def _declarations(text: str) -> Iterator[tuple[str | None, str | None, bool]]:
         named = _NAME_BEFORE_ROLE.search(text, max(0, m.start() - _NAME_REACH), m.start())
         if named is not None:
             yield named.group("q") or named.group("n"), role_from_phrase(m.group("ctx")), bool(named.group("q"))
+
+
+def _relations_before_names(text: str, votes: dict[str, Counter[str]]) -> Iterator[tuple[str, str]]:
+    """(name, role) for "Her son, Tom," and "Margaret's neighbour, Sam,".
+
+    "Her"/"His" in a review mean the victim, as in :func:`role_from_phrase`; a named
+    owner must already be known as the victim or the perpetrator.
+    """
+    if ", " not in text:
+        return
+    main = {n: max(c, key=c.__getitem__) for n, c in votes.items()}
+    for m in _REL_BEFORE_NAME.finditer(text):
+        owner = m.group("owner")
+        if owner.lower() in ("her", "his", "their"):
+            owner_role = VICTIM
+        elif m.group(0)[len(owner) : len(owner) + 2] in ("'s", "’s"):
+            owner_role = main.get(owner)
+        else:
+            continue  # "Adult B son, Tom": not a possessive
+        if owner_role in (VICTIM, PERPETRATOR) and (name := m.group("q") or m.group("n")):
+            yield name, f"{owner_role}'s {m.group('rel')}"
 
 
 # Capitalised words that start sentences or agency names and are never a person's name
@@ -464,12 +492,19 @@ def _with_variants(people: list[Person]) -> list[Person]:
         return parts[1:] if _titled(name) else parts
 
     firsts = Counter(untitled(p.name)[0] for p in people if len(untitled(p.name)) >= 2)
+    titled_surnames = Counter(
+        f"{p.name.split()[0]} {untitled(p.name)[-1]}" for p in people if _titled(p.name) and len(untitled(p.name)) >= 2
+    )
     for p in people:
         parts = untitled(p.name)
         if len(parts) < 2:
             continue
         if _titled(p.name):
             out.setdefault(" ".join(parts), dataclasses.replace(p, name=" ".join(parts)))
+            # "Mr Holt" for "Mr Kevin Holt", unless another person has that title and surname
+            short = f"{p.name.split()[0]} {parts[-1]}"
+            if titled_surnames[short] == 1:
+                out.setdefault(short, dataclasses.replace(p, name=short))
         first = parts[0]
         if firsts[first] == 1 and first not in _NOT_NAMES and len(first) > 1:
             declared = p.declared and first.lower() not in COMMON_WORD_NAMES

@@ -30,27 +30,51 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
 )
-_MONTH_RE = "(?:" + "|".join(m[:3] + f"(?:{m[3:]})?" if len(m) > 3 else m for m in MONTHS) + ")"
+# "Sep", "Sept" and "September" alike (the longest alternative first)
+_MONTH_RE = "(?:" + "|".join(
+    m[:3] + f"(?:{m[3:]}{'|t' if m == 'September' else ''})?" if len(m) > 3 else m for m in MONTHS
+) + ")"
 _MONTH_NUMBER = {m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)}
 _DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)"
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 
 _QUOTE_OPEN = "'‘\"“"
 _QUOTE_CLOSE = "'’\"”"
-_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’-]*|[A-Z]\.?)"
+_NAME_TOKEN = r"(?:(?:Mrs|Mr|Ms|Dr)\.|[A-Z][a-zA-Z'’-]*|[A-Z]\.?)"  # "Mrs. Z" keeps its dot
 # "Adult A", "Mrs B", "Sarah", "Ms Jane Doe" — up to four capitalised tokens.
 _PLAIN_NAME = rf"{_NAME_TOKEN}(?: +{_NAME_TOKEN}){{0,3}}"  # never across a line break
 _QUOTED_NAME = rf"[{_QUOTE_OPEN}](?P<q>[^{_QUOTE_CLOSE}\n]{{1,40}})[{_QUOTE_CLOSE}]"
+# "Adult A", "Child D2", "Mrs B", "Mr Holt" (but not "Adult Women")
+_TITLED = r"(?:(?:Adult|Child|Baby)\s+[A-Z][A-Z0-9]?\b|(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+[A-Z][\w'’-]*)"
 _DEATH_OF = re.compile(
     r"\b(?:death|deaths|homicide|murder|killing|manslaughter|[Cc]ase)\s+of\s+"
-    rf"(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))"
+    rf"(?:(?P<couple>(?:Mrs|Mr|Ms)\.?\s+(?:and|&)\s+(?:Mrs|Mr|Ms)\.?\s+[A-Z][\w'’-]*)|{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))"
 )
+# A second victim after the first: "the deaths of ‘Elizabeth’ and ‘Ash’".
+_AND_NAME = re.compile(rf"\s+(?:and|&)\s+(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))")
 # A cover line that is only a quoted name (“TL”), or a name line followed by "Died …".
 _COVER_QUOTED = re.compile(rf"^\s*{_QUOTED_NAME}\s*$", re.M)
-_COVER_DIED = re.compile(rf"^\s*(?P<p>{_PLAIN_NAME})\s*\n\s*(?:Died|Death)\b", re.M)
+_COVER_DIED = re.compile(rf"^\s*(?P<p>{_PLAIN_NAME})\s*(?:\n\s*|[–—-]\s*)(?:Died|Death|died)\b", re.M)
+# A cover line that is only a titled pseudonym: "Adult A", "Mrs B" (a bare capitalised
+# word there is as often a place: "Southampton").
+_COVER_TITLED = re.compile(rf"^\s*(?P<p>{_TITLED})\s*$", re.M)
+# "Domestic Homicide Review – Sarah", "DHR 2019/03 – Tony", "… in respect of ‘Paul’",
+# "… concerning Jane"; in brackets only a titled or quoted name: "(Adult A)", not "(Leeds)".
 _DHR_DASH = re.compile(
-    rf"\b(?:Domestic\s+Homicide\s+Review|DHR)\s*(?:[–—:-]|into)\s*(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))"
+    r"\b(?:Domestic\s+Homicide\s+Review|DHR)\s*(?:(?:No\.?\s*)?[\w/.-]*\d[\w/.-]*\s*)?"
+    r"(?:[–—:-]|into|in\s+respect\s+of|concerning|regarding|relating\s+to)\s*"
+    rf"(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))"
+    rf"|\b(?:Domestic\s+Homicide\s+Review|DHR)\s*\(\s*(?:{_QUOTED_NAME.replace('?P<q>', '?P<q2>')}|(?P<p2>{_TITLED}))\s*\)"
 )
+# The victim's pseudonym declared in the text: "The victim (referred to as Jo …)",
+# "the pseudonym ‘Maria’ … for the victim". Only taken with "victim"/"deceased" close by.
+_REFERRED_AS = re.compile(
+    r"(?=[rkpP])\b(?:referred\s+to|known)\s+(?:in\s+this\s+(?:report|review)\s+)?as\s+"
+    rf"(?:{_QUOTED_NAME}|(?P<p>{_PLAIN_NAME}))|\b[Pp]seudonyms?\s+(?:of\s+)?(?:{_QUOTED_NAME.replace('?P<q>', '?P<q2>')}|(?P<p2>{_PLAIN_NAME}))"
+)
+_VICTIM_WORD = re.compile(r"\b(?:victim|deceased)\b", re.I)
+_RELATIVE_WORD = re.compile(r"\b(?:son|daughter|mother|father|brother|sister|partner|husband|wife|friend|child|perpetrator)\b")
+_FOR_VICTIM = re.compile(r"[^.;]{0,30}\bfor\s+the\s+(?:victim|deceased)\b(?!['’]s)")
 # Words that can follow "death of" / "DHR –" but are not a pseudonym.
 _NOT_A_NAME = {
     "a", "an", "the", "her", "his", "their", "overview", "executive", "report", "final",
@@ -59,22 +83,42 @@ _NOT_A_NAME = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "in", "on", "at", "by", "independent", "chair",
     "author", "produced", "prepared", "written", "page", "contents", "restricted",
-    "confidential", "died", "death", "aged", "age",
+    "confidential", "died", "death", "aged", "age", "dhr", "csp", "and",
 }
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "adult", "child", "baby"}
+_MONTH_WORDS = {m.lower() for m in MONTHS}
 
 _CSP_TOKEN = r"(?:[A-Z][\w'’.-]*|&|and|upon|on|in|the|of|under|with)"
 # "Manchester Community Safety Partnership", "Safer Brent Partnership", "Safe in the City
 # Partnership", "Oxford Safer Communities Partnership"; the leftmost capitalised run.
+# The plural is a joint review ("Eastvale and Westbury Community Safety Partnerships");
+# "… Partnership Against Domestic Abuse" is a campaign, not the commissioning body.
 _CSP_NAME = re.compile(
     rf"(?P<csp>[A-Z][\w'’.-]*(?:\s+{_CSP_TOKEN}){{0,8}}?\s+"
-    r"(?:Partnership(?:\s+Board)?|Community\s+Safety\s+Board))\b"
+    r"(?:Partnerships?(?:\s+Board)?|Community\s+Safety\s+Board|Safer\s+(?:Stronger\s+)?Communities\s+Board))\b"
+    r"(?!\s+(?:Against|Tackling)\b)"
 )
+_SAFER_BOARD = re.compile(r"(?P<csp>Safer(?:\s+[A-Z][\w'’.-]*){1,3}?\s+Board)\b")  # "the Safer Northtown Board."
+# A line that starts a partnership name without its area (the area ended the line before).
+_GENERIC_START = re.compile(r"(?:Community\s+Safety\s+(?:Partnership|Board)|Safer\s+Communities\s+Partnership|Partnership\b(?!\s+[A-Z]))")
+_TRAILING_AREA = re.compile(r"(?:^|\s)[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|&|and|upon|on|of))*$")
+_COUNCIL_PREFIX = re.compile(r"^(?:(?:The\s+)?(?:London\s+|Royal\s+)?Borough\s+of|City\s+of|County\s+of)\s+")
+_COUNCIL_SUFFIX = re.compile(r"\s+(?:(?:Metropolitan\s+)?(?:Borough|City|County|District)\s+)?Council$")
+# Words that show a line's end is a heading or a label, not a place.
+_NOT_AREA = re.compile(
+    r"\b(?:Report|Review|Overview|Executive|Summary|Domestic|Homicide|Final|Published|Official|Sensitive|"
+    r"Contents|Version|Draft|Council|Borough|Police|Safeguarding|Adults?|Children|Board|Partnership|"
+    r"Safety|Community|Author|Chair|Date|Page|DHR|CSP)\b|\d"
+)
+_AREA_RUN = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|&|and|upon|on))*"
+# "Community Safety Partnership for Northtown", "… (Northtown)", "… – Northtown".
+_CSP_AREA_AFTER = re.compile(rf"Community\s+Safety\s+Partnership\s*(?:for\s+(?:the\s+)?|\(\s*|[–—-]\s*)(?P<area>{_AREA_RUN})")
+_AREA_CSP = re.compile(rf"(?P<area>{_AREA_RUN})\s+CSP\b")
 _SAFER_LINE = re.compile(r"^(?P<csp>Safer(?:\s+[A-Z][\w'’.-]*){1,3})$")
 _CSP_LIKE = re.compile(r"Community\s+Safety|^Safer?\b|Safer\s+Communities|Keeping\s+\w+\s+Safe")
 _AREA_SUFFIX = re.compile(
-    r"\s+(?:Community\s+Safety(?:\s+Partnership)?(?:\s+Board)?|Safer\s+Communities\s+Partnership|"
-    r"Safeguarding(?:\s+Adults)?\s+Partnership|Partnership(?:\s+Board)?|Safe)$"
+    r"\s+(?:Community\s+Safety(?:\s+Partnerships?)?(?:\s+Board)?|Safer\s+Communities\s+(?:Partnership|Board)|"
+    r"Safeguarding(?:\s+Adults)?\s+Partnership|Partnerships?(?:\s+Board)?|Board|Safe)$"
 )
 # Leading words a greedy area match can swallow from the sentence around it.
 _AREA_LEAD = re.compile(
@@ -84,37 +128,88 @@ _AREA_LEAD = re.compile(
 )
 
 _DATE_RE = re.compile(rf"\b{_DAY}?(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>{_YEAR})\b")
-_NUMERIC_DATE_RE = re.compile(rf"\b(?P<day>\d{{1,2}})[/.](?P<month>\d{{1,2}})[/.](?P<year>{_YEAR})\b")
+# "14/06/2021", "02-06-2021", "5.4.19"; a two-digit year only on a cued line.
+_NUMERIC_DATE_RE = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?P<sep>[/.-])(?P<month>\d{{1,2}})(?P=sep)(?P<year>{_YEAR}|\d\d)\b(?![/.-]\d)"
+)
+_ISO_DATE_RE = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
+# Lines that tell what happened during the review, not when the report is dated.
+_NARRATIVE = re.compile(
+    r"\b(?:appointed|met|meeting|meetings|held|commenced|began|started|notified|informed|agreed|convened|"
+    r"attended|sentenced|convicted|trial|referred)\b",
+    re.I,
+)
 _DEATH_WORDS = re.compile(r"\b(?:died|death|killed|murder|homicide|found|fatal|stabbed)", re.I)
 _REPORT_DATE_CUE = re.compile(r"\b(?:date|final|version|published|completed|submitted|report|updated)\b", re.I)
 
 _WHEN = rf"(?:{_DAY}?{_MONTH_RE}\s+|(?:early|late|mid|the\s+(?:spring|summer|autumn|winter)\s+of)\s*-?\s*)?"
+# "On Friday 3 May 2017", "In the early hours of 4 February 2019", "On the evening of …".
+_ON_DATE = (
+    r"(?:the\s+(?:early\s+hours|evening|morning|afternoon|night)\s+of\s+)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?:the\s+)?)?"
+)
+_NUMERIC_DAY = r"\d{1,2}[/.-]\d{1,2}[/.-]"
+# Each pattern's "who" group, where it has one, is the person the statement is about;
+# otherwise that is the text just before the match (see _death_year_votes).
 _DEATH_YEAR_PATTERNS = (
     re.compile(
-        r"(?=[dDwWlL])\b(?:died|was\s+killed|was\s+murdered|was\s+fatally\s+\w+|was\s+found\s+dead|"
+        r"(?=[dDwWlLbBpP])\b(?:died|was\s+killed|was\s+murdered|was\s+fatally\s+\w+|"
+        r"was\s+(?:found|pronounced|declared|confirmed)\s+(?:dead|deceased)|(?:body|remains)\s+(?:was|were)\s+"
+        r"(?:found|discovered)|passed\s+away|"
         r"lost\s+(?:her|his|their)\s+li(?:fe|ves)|was\s+unlawfully\s+killed|death\s+occurred)"
-        rf"[^.;]{{0,60}}?\b(?:in|on|during)\s+{_WHEN}(?P<year>{_YEAR})\b",
+        rf"[^.;]{{0,60}}?\b(?:in|on|during)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
     re.compile(
-        rf"(?=[OI])\b(?:On|In)\s+{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b[^.;]{{0,160}}?"
-        r"\b(?:found\b[^.;]{0,40}\bdead|died|was\s+killed|was\s+murdered|killed|stabbed|fatally)",
+        rf"(?=[OI])\b(?:On|In)\s+{_ON_DATE}{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b(?P<who>[^.;]{{0,160}}?)"
+        r"\b(?:found\b[^.;]{0,40}\b(?:dead|deceased)|pronounced\s+(?:dead|deceased)|died|was\s+killed|"
+        r"was\s+murdered|killed|stabbed|fatally)",
     ),
-    re.compile(rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b", re.I),
     re.compile(
-        r"(?=[dD])\b(?:date\s+of\s+death|died\s+on)\s*:?\s*"
-        rf"(?:{_DAY}?{_MONTH_RE}\s+|\d{{1,2}}[/.]\d{{1,2}}[/.])(?P<year>{_YEAR})\b",
+        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE}\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
+        re.I,
+    ),
+    # "Date of death: 5.4.19", and a key-people table whose "Date of death" heads a column
+    re.compile(
+        r"(?=[dD])\bdate\s+of\s+death\b[^;]{0,80}?"
+        rf"(?:{_DAY}?{_MONTH_RE}\s+|\b{_NUMERIC_DAY})(?:(?P<year>{_YEAR})|(?P<yy>\d\d))\b",
         re.I,
     ),
     re.compile(
-        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+[^.;]{{0,40}}?\bin\s+{_WHEN}(?P<year>{_YEAR})\b",
+        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+(?P<who>[^.;]{{0,40}}?)\bin\s+{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
+    # "The homicide took place on 30 June 2019", "The fatal incident occurred in 2016"
+    re.compile(
+        r"(?=[dDhHmMkKfF])\b(?:death|homicide|murder|killing|manslaughter|fatal\s+(?:incident|assault|attack|stabbing))"
+        rf"\s+(?:took\s+place|occurred|happened)\s+(?:in|on)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b",
+        re.I,
+    ),
+    # "Adult A's death in March 2017"
+    re.compile(rf"(?P<who>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)['’]s\s+death\s+(?:in|on)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b"),
 )
+# A relative as the subject ("her father died in 2016", "Adult A's brother was killed"):
+# the death of someone else, unless the relative is the one doing the killing.
+_RELATIVE = re.compile(
+    r"\b(?:her|his|their|[A-Z][\w-]*['’]s)\s+(?:late\s+|elder\s+|older\s+|younger\s+|baby\s+|first\s+|previous\s+|own\s+)?"
+    r"(?:mother|father|parents?|brothers?|sisters?|siblings?|sons?|daughters?|child|children|grand\w+|aunt|"
+    r"uncle|cousin|niece|nephew|friend|step\w+)\b"
+)
+_KILLS_SOMEONE = re.compile(r"\b(?:killed|murdered|stabbed|attacked)\s+(?:her|him|them)\b")
+_VICTIM_SUBJECT = re.compile(r"\b(?:victim|deceased)\b", re.I)
+# A death stated without its date ("… was pronounced dead shortly afterwards"): the
+# date is the one told just before it.
+_UNDATED_DEATH = re.compile(r"\b(?:pronounced|declared|confirmed|found)\s+(?:dead|deceased)|\bdied\b")
+_FULL_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\s+(?P<year>{_YEAR})\b")
 
 
 def extract_metadata(document: Document) -> Metadata:
     """Read what the cover and introduction say about the review.
+
+    The title is the cover's largest type when that names the person ("… into the death
+    of ‘Adult F’"); when it is only a heading ("Domestic Homicide Review") the pseudonym
+    is looked for in the smaller cover lines, the PDF's own title and the introduction,
+    and the heading is kept only if no pseudonym turns up anywhere.
 
     Never raises on odd text: a field that cannot be found stays ``None`` and has no
     entry in ``sources``.
@@ -128,37 +223,79 @@ def extract_metadata(document: Document) -> Metadata:
     cover = _flatten(_page_texts(document, 1, COVER_PAGES), keep_lines=True)
     intro = _flatten(_page_texts(document, COVER_PAGES + 1, INTRO_PAGES), keep_lines=True)
     pdf_title = document.pdf_metadata.get("title", "") or document.pdf_metadata.get("Title", "")
+    pdf_flat = _flatten(pdf_title, keep_lines=True)
 
-    if title := find_cover_title(document):
+    headings = _largest_type_runs(document)
+    if title := next((h for h in headings if _pseudonym_in(h)), None):
         meta.title, meta.sources["title"] = title, "pdf:cover"
-    elif find_pseudonym(pdf_title):
-        meta.title, meta.sources["title"] = " ".join(pdf_title.split()), "pdf:metadata"
-    for where, flat in (("pdf:cover", cover), ("pdf:metadata", _flatten(pdf_title, keep_lines=True)),
-                        ("pdf:text", intro)):
-        if meta.title is None and (title := _pseudonym_in(flat)):
+    for where, flat, is_cover in (("pdf:cover", cover, True), ("pdf:metadata", pdf_flat, True),
+                                  ("pdf:text", intro, False)):
+        if meta.title is None and (title := _pseudonym_in(flat, cover=is_cover)):
             meta.title, meta.sources["title"] = title, where
-        if meta.csp is None and (csp := _csp_in(flat)):
-            meta.csp, meta.sources["csp"] = csp, where
+    if meta.title is None and (title := next((h for h in headings if _GENERIC_TITLE.search(h)), None)):
+        meta.title, meta.sources["title"] = title, "pdf:cover"  # a heading, but all there is
+    # A CSP-like name wins over another partnership ("… Safeguarding Adults Partnership")
+    # found in an earlier place; among equals the cover beats the metadata and the text.
+    fallback: tuple[str, str] | None = None
+    for where, flat in (("pdf:cover", cover), ("pdf:metadata", pdf_flat), ("pdf:text", intro)):
+        if csp := _csp_in(flat):
+            if _CSP_LIKE.search(csp):
+                meta.csp, meta.sources["csp"] = csp, where
+                break
+            fallback = fallback or (csp, where)
+    if meta.csp is None and fallback:
+        meta.csp, meta.sources["csp"] = fallback
 
     if published := _report_date_in(cover):
         meta.published, meta.sources["published"] = published, "pdf:cover"
+    elif published := _report_date_in(_flatten(_page_texts(document, COVER_PAGES + 1, COVER_PAGES + 2), keep_lines=True),
+                                      cued_only=True):
+        meta.published, meta.sources["published"] = published, "pdf:text"  # after a contents page
     elif published := _pdf_metadata_date(document.pdf_metadata):
         meta.published, meta.sources["published"] = published, "pdf:metadata"
 
+    votes = _death_year_votes(_page_texts(document, 1, DEATH_PAGES), victim=_victim_name(meta.title))
     latest = int(meta.published[:4]) if meta.published else None
-    year = find_year_of_death(_page_texts(document, 1, DEATH_PAGES), latest=latest)
+    year = _best_year(votes, latest)
+    if meta.sources.get("published") == "pdf:metadata" and (unbounded := _best_year(votes, None)) != year:
+        # A file date earlier than the death the text states is a template's or a
+        # re-save's, not the report's: drop it rather than the year of death.
+        year = unbounded
+        meta.published = None
+        del meta.sources["published"]
     if year is not None:
         meta.year_of_death, meta.sources["year_of_death"] = year, "pdf:text"
     return meta
 
 
+def _victim_name(title: str | None) -> str | None:
+    """The pseudonym a title names ("… death of ‘Sarah’" or just "Sarah")."""
+    if not title:
+        return None
+    return _pseudonym_in(title) or (title if not re.search(r"\b(?:review|report|homicide)\b", title, re.I) else None)
+
+
 def find_cover_title(document: Document) -> str | None:
-    """The title as printed in the cover's largest type, if it names the review.
+    """The title as printed in the cover's largest type, if it names the person.
+
+    A heading that names nobody ("Domestic Homicide Review") is not a title here:
+    ``extract_metadata`` then looks for the pseudonym in the smaller lines. An ALL-CAPS
+    title comes back in ordinary case.
 
     Example:
         >>> find_cover_title(document)
         'Domestic Homicide Review into the death of ‘Adult F’'
     """
+    return next((h for h in _largest_type_runs(document) if _pseudonym_in(h)), None)
+
+
+_GENERIC_TITLE = re.compile(r"\bhomicide\b|\breview\b", re.I)
+
+
+def _largest_type_runs(document: Document) -> list[str]:
+    """Per cover page, the first run of lines in its largest type, if that type stands
+    out from the body text (a title, not a page of one size)."""
+    runs = []
     for page in document.pages[:COVER_PAGES]:
         lines = [line for line in page.lines if line.text.strip()]
         if not lines:
@@ -176,10 +313,8 @@ def find_cover_title(document: Document) -> str | None:
             if line.size < top - 1:
                 break
             run.append(line.text.strip())
-        title = " ".join(" ".join(run).split())
-        if find_pseudonym(title) or re.search(r"\bhomicide\b|\breview\b", title, re.I):
-            return title
-    return None
+        runs.append(_flatten(" ".join(run)))
+    return runs
 
 
 def find_pseudonym(text: str) -> str | None:
@@ -192,35 +327,66 @@ def find_pseudonym(text: str) -> str | None:
     return _pseudonym_in(_flatten(text, keep_lines=True))
 
 
-def _pseudonym_in(flat: str) -> str | None:
-    """``find_pseudonym`` of text already flattened with ``keep_lines``."""
-    for pattern in (_DEATH_OF, _DHR_DASH, _COVER_QUOTED, _COVER_DIED):
+def _pseudonym_in(flat: str, *, cover: bool = True) -> str | None:
+    """``find_pseudonym`` of text already flattened with ``keep_lines``.
+
+    The cover-only forms (a name alone on a line, "Name / Died …") are skipped for body
+    text (``cover=False``), where a lone "Adult B" is a table cell, not the title.
+    """
+    patterns = (_DEATH_OF, _DHR_DASH, _COVER_QUOTED, _COVER_DIED, _COVER_TITLED) if cover else (_DEATH_OF, _DHR_DASH)
+    for pattern in patterns:
         for match in pattern.finditer(flat):
             groups = match.groupdict()
-            name = clean_name(groups.get("q") or groups.get("p") or "")
+            if groups.get("couple"):
+                return " ".join(groups["couple"].split())
+            quoted = groups.get("q") or groups.get("q2")
+            name = clean_name(quoted or groups.get("p") or groups.get("p2") or "", quoted=bool(quoted))
             if name:
+                if pattern is _DEATH_OF and (quoted or match.group(0).split()[0] == "deaths"):
+                    second = _AND_NAME.match(flat, match.end())
+                    if second and (other := clean_name(second["q"] or second["p"] or "", quoted=bool(second["q"]))):
+                        return f"{name} & {other}"
+                return name
+    if "referred" in flat or "known" in flat or "seudonym" in flat:
+        for match in _REFERRED_AS.finditer(flat):
+            # the clause just before says whose name it is ("The victim (referred to as
+            # Jo)"), or the words after do ("… has been used for the victim")
+            clause = re.split(r"[.;,]", flat[max(0, match.start() - 60) : match.start()])[-1]
+            after = flat[match.end() : match.end() + 50]
+            if not (_VICTIM_WORD.search(clause) and not _RELATIVE_WORD.search(clause)) and not _FOR_VICTIM.match(after):
+                continue
+            quoted = match["q"] or match["q2"]
+            if name := clean_name(quoted or match["p"] or match["p2"] or "", quoted=bool(quoted)):
                 return name
     return None
 
 
-def clean_name(raw: str) -> str | None:
-    """Trim a captured name to its name tokens; ``None`` if it is not a name at all."""
+def clean_name(raw: str, *, quoted: bool = False) -> str | None:
+    """Trim a captured name to its name tokens; ``None`` if it is not a name at all.
+
+    A quoted name may be a month ("‘April’"): the quotes say it is a name, where an
+    unquoted "death of June" is as likely a date.
+    """
     tokens = raw.strip().strip(_QUOTE_OPEN + _QUOTE_CLOSE + " ,.;:").split()
     kept: list[str] = []
     for token in tokens:
+        if token in ("Mr.", "Mrs.", "Ms.", "Dr.") and not kept:
+            kept.append(token)  # "Mrs. Z": the dot is the title's, not the end of the name
+            continue
         bare = token.strip(",.;:()")
         if not bare:
             break
-        after_title = bool(kept) and kept[-1].lower() in _TITLE_WORDS
+        after_title = bool(kept) and kept[-1].lower().rstrip(".") in _TITLE_WORDS
         starts_title = not kept and bare.lower() in _TITLE_WORDS
-        if bare.lower() in _NOT_A_NAME and not (starts_title or after_title):
+        word = bare.lower()
+        if word in _NOT_A_NAME and not (starts_title or after_title) and not (quoted and word in _MONTH_WORDS):
             break
         kept.append(bare)
         if token != bare:  # punctuation ends the name
             break
     if not kept:
         return None
-    if kept[0].lower() in _TITLE_WORDS and len(kept) == 1:
+    if kept[0].lower().rstrip(".") in _TITLE_WORDS and len(kept) == 1:
         return None  # "Mr" alone
     return " ".join(kept)
 
@@ -240,23 +406,56 @@ def find_csp(text: str) -> str | None:
 
 
 def _csp_in(flat: str) -> str | None:
-    """``find_csp`` of text already flattened with ``keep_lines``."""
+    """``find_csp`` of text already flattened with ``keep_lines``.
+
+    A name split over two lines (a logo's "Northtown" over "Community Safety
+    Partnership", or a wrapped sentence) is read whole: the area at the end of a line
+    is joined to a partnership line that starts without one. Names printed area-last
+    ("Community Safety Partnership for Northtown") or as "Northtown CSP" count only when
+    no name in the ordinary form is found.
+    """
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
+    other: list[str] = []  # area-last and "X CSP" forms, a fallback
+    previous = ""
     for line in flat.splitlines():
-        # substring tests first: both patterns need one of these words
-        found = [m.group("csp") for m in _CSP_NAME.finditer(line)] if "Partnership" in line or "Board" in line else []
+        has_partnership = "Partnership" in line or "Board" in line
+        if has_partnership and _GENERIC_START.match(line) and (area := _trailing_area(previous)):
+            line = f"{area} {line}"
+        previous = line
+        # substring tests first: the patterns need one of these words
+        found = [m.group("csp") for m in _CSP_NAME.finditer(line)] if has_partnership else []
         if line.startswith("Safer"):
             found += [m.group("csp") for m in _SAFER_LINE.finditer(line)]
+        elif "Safer" in line and "Board" in line and not found:
+            found += [m.group("csp") for m in _SAFER_BOARD.finditer(line)]
         for raw in found:
             name = _AREA_LEAD.sub("", raw).strip(" ,.-")
             if not csp_area(name) or csp_area(name) == name and not _SAFER_LINE.match(name):
                 continue  # "the Partnership", "Community Safety Partnership": no area
             votes[name] += 1
             first.setdefault(name, len(first))
+        if "Community Safety Partnership " in line or "Community Safety Partnership (" in line:
+            other += [f"{m['area']} Community Safety Partnership" for m in _CSP_AREA_AFTER.finditer(line)
+                      if m["area"] not in _ACRONYMS]
+        if "CSP" in line:
+            other += [f"{area} Community Safety Partnership" for m in _AREA_CSP.finditer(line)
+                      if (area := _AREA_LEAD.sub("", m["area"] + " ").strip()) and area not in _ACRONYMS]
     if not votes:
-        return None
+        return Counter(other).most_common(1)[0][0] if other else None
     return min(votes, key=lambda n: (not _CSP_LIKE.search(n), -votes[n], first[n]))
+
+
+def _trailing_area(line: str) -> str | None:
+    """The place name a line ends with ("Northtown", "Report for the Northtown",
+    "London Borough of Northtown", "Northtown Borough Council"), if it ends with one."""
+    m = _TRAILING_AREA.search(line)
+    if m is None:
+        return None
+    area = _COUNCIL_SUFFIX.sub("", _COUNCIL_PREFIX.sub("", _AREA_LEAD.sub("", m.group(0)))).strip()
+    if not area or _NOT_AREA.search(area):
+        return None
+    return area
 
 
 def csp_area(csp: str | None) -> str | None:
@@ -287,20 +486,38 @@ def find_report_date(text: str) -> str | None:
     return _report_date_in(_flatten(text, keep_lines=True))
 
 
-def _report_date_in(flat: str) -> str | None:
-    """``find_report_date`` of text already flattened with ``keep_lines``."""
+def _report_date_in(flat: str, *, cued_only: bool = False) -> str | None:
+    """``find_report_date`` of text already flattened with ``keep_lines``.
+
+    Lines of prose are skipped: a cover's date stands on a short line of its own or after
+    a cue ("Date:", "Final report"), and a sentence ending in a full stop or telling an
+    event ("the panel met on …", "appointed 2 April 2019") is the story, not the report.
+    ``cued_only`` keeps only cued lines (pages after the cover).
+    """
     cued: list[str] = []
     other: list[str] = []
     for line in flat.splitlines():
-        if ("19" not in line and "20" not in line) or _DEATH_WORDS.search(line):
-            continue  # (every date has a year, 19xx or 20xx: a cheap test first)
+        if ("19" not in line and "20" not in line and "/" not in line) or _DEATH_WORDS.search(line):
+            continue  # (a date has a year, 19xx or 20xx, or is "14/06/21": a cheap test first)
+        words = len(line.split())
+        if words > 16 or line[:1].islower() or (line.endswith(".") and words > 6) or _NARRATIVE.search(line):
+            continue
+        is_cued = bool(_REPORT_DATE_CUE.search(line))
+        if not is_cued and (cued_only or words > 10):
+            continue
         found = [f"{m['year']}-{_MONTH_NUMBER[m['month'][:3].lower()]:02d}" for m in _DATE_RE.finditer(line)]
-        found += [
-            f"{m['year']}-{int(m['month']):02d}"
-            for m in _NUMERIC_DATE_RE.finditer(line)
-            if 1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31
-        ]
-        (cued if _REPORT_DATE_CUE.search(line) else other).extend(found)
+        found += [f"{m['year']}-{m['month']}" for m in _ISO_DATE_RE.finditer(line)]
+        for m in _NUMERIC_DATE_RE.finditer(line):
+            day, month, year = int(m["day"]), int(m["month"]), m["year"]
+            if len(year) == 2:
+                if not is_cued:
+                    continue  # "14/06/21" only where the line says it is a date
+                year = f"{2000 + int(year)}"
+            if month > 12 and day <= 12:
+                day, month = month, day  # US order: "10/16/2020"
+            if 1 <= month <= 12 and 1 <= day <= 31 and 1980 <= int(year) <= 2049:
+                found.append(f"{year}-{month:02d}")
+        (cued if is_cued else other).extend(found)
     pool = cued or other
     return max(pool) if pool else None
 
@@ -308,31 +525,64 @@ def _report_date_in(flat: str) -> str | None:
 _DEATH_CUES = (
     "died", "Died", "DIED", "kill", "Kill", "murder", "Murder", "dead", "death", "Death", "fatal",
     "lost her", "lost his", "lost their", "homicide", "Homicide", "stabbed", "manslaughter",
+    "deceased", "body", "passed away",
 )
 
 
-def find_year_of_death(text: str, *, latest: int | None = None) -> int | None:
+def find_year_of_death(text: str, *, latest: int | None = None, victim: str | None = None) -> int | None:
     """The year of the death from statements such as "died in March 2016".
 
     Each matching statement votes; the most frequent year wins (the earliest on a tie).
-    Years after ``latest`` (the report date) are ignored.
+    A statement about the victim (``victim``, the pseudonym, or "the victim") counts
+    three times, and one about a relative's death ("her father died in 2016") not at
+    all, so a family history does not outvote the homicide. Years after ``latest`` (the
+    report date) are ignored.
 
     Example:
         >>> find_year_of_death("On 21 August 2012 police found Adult A dead at home.")
         2012
     """
+    return _best_year(_death_year_votes(text, victim=victim), latest)
+
+
+def _best_year(votes: Counter[int], latest: int | None) -> int | None:
+    """The year with most votes (the earliest on a tie), none after ``latest``."""
+    kept = {y: v for y, v in votes.items() if latest is None or y <= latest}
+    if not kept:
+        return None
+    return min(kept, key=lambda y: (-kept[y], y))
+
+
+def _death_year_votes(text: str, *, victim: str | None = None) -> Counter[int]:
+    """Weighted votes for the year of the death (see :func:`find_year_of_death`)."""
     # Only sentences that mention a death can state its date: cheap substring tests drop
     # the rest before the patterns scan (they are tried at every character).
-    flat = sentences_with(squash(text.replace("\u00a0", " ").replace("\u2011", "-")), _DEATH_CUES)
+    squashed = squash(text.replace("\u00a0", " ").replace("\u2011", "-"))
+    flat = sentences_with(squashed, _DEATH_CUES)
+    name = victim if victim and len(victim) > 1 else None
     votes: Counter[int] = Counter()
     for pattern in _DEATH_YEAR_PATTERNS:
         for match in pattern.finditer(flat):
-            year = int(match.group("year"))
-            if latest is None or year <= latest:
-                votes[year] += 1
-    if not votes:
-        return None
-    return min(votes, key=lambda y: (-votes[y], y))
+            year = match["year"]
+            if year is None:  # "5.4.19"
+                year = f"{2000 + int(match['yy'])}"
+                if not 1980 <= int(year) <= 2049:
+                    continue
+            who = match.groupdict().get("who")
+            if who is None:  # the clause before the verb: "Her mother died …"
+                before = flat[max(0, match.start() - 60) : match.start()]
+                who = re.split(r"[.;]\s|,\s(?:and|but|while|whilst)\s", before)[-1]
+            if _RELATIVE.search(who) and not _KILLS_SOMEONE.search(flat, match.start(), match.end() + 8):
+                continue  # someone else's death
+            about_victim = bool(name and name in who) or bool(_VICTIM_SUBJECT.search(who))
+            votes[int(year)] += 3 if about_victim else 1
+    if not votes and ("pronounced" in squashed or "declared" in squashed or "found" in squashed or "died" in squashed):
+        for match in _UNDATED_DEATH.finditer(squashed):
+            dates = list(_FULL_DATE.finditer(squashed, max(0, match.start() - 250), match.start()))
+            if dates:
+                votes[int(dates[-1]["year"])] += 1
+                break
+    return votes
 
 
 # --------------------------------------------------------------------------- helpers
@@ -343,11 +593,48 @@ def _page_texts(document: Document, first: int, last: int) -> str:
 
 
 def _flatten(text: str, *, keep_lines: bool = False) -> str:
-    """Normalise spaces (and, unless ``keep_lines``, join lines) so patterns can span wraps."""
+    """Normalise spaces (and, unless ``keep_lines``, join lines) so patterns can span wraps.
+
+    ALL-CAPS lines are put in ordinary case (see :func:`uncap`): covers set the title,
+    the partnership and the date in capitals, and the patterns expect "Partnership".
+    """
     text = text.replace("\u00a0", " ").replace("\u2011", "-")
     if keep_lines:
-        return "\n".join(" ".join(line.split()) for line in text.splitlines())
-    return re.sub(r"\s+", " ", text)
+        return "\n".join(uncap(" ".join(line.split())) for line in text.splitlines())
+    return uncap(re.sub(r"\s+", " ", text))
+
+
+# Kept as printed when a line is put in ordinary case: acronyms, and lower-cased: the
+# small words of a title ("into the death of", "Newcastle upon Tyne").
+_ACRONYMS = frozenset("DHR CSP NHS SAR MARAC MAPPA IDVA ICB CCG UK GP QA SAB LSCB DA DV".split())
+_SMALL_WORDS = frozenset("of the and into in on for to by upon under at with from death deaths".split())
+
+
+def uncap(line: str) -> str:
+    """An ALL-CAPS line in ordinary case, keeping initials, pseudonym letters and acronyms.
+
+    Example:
+        >>> uncap("DOMESTIC HOMICIDE REVIEW INTO THE DEATH OF ADULT A")
+        'Domestic Homicide Review into the death of Adult A'
+    """
+    if not line.isupper() or not _CAPS_WORD.search(line):
+        return line  # (the common case: one C-level test)
+    first = True
+
+    def word(m: re.Match[str]) -> str:
+        nonlocal first
+        w, low = m.group(0), m.group(0).lower()
+        at_start, first = first, False
+        if low in _SMALL_WORDS and not at_start:
+            return low
+        if w in _ACRONYMS or (len(w) <= 2 and low not in {"mr", "ms", "dr"}):
+            return w  # "A" of "Adult A", initials "TL"
+        return w[0] + low[1:]
+
+    return _CAPS_WORD.sub(word, line)
+
+
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'’]*")
 
 
 def _pdf_metadata_date(info: dict[str, str]) -> str | None:

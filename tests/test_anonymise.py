@@ -257,3 +257,42 @@ def test_people_search_limited_to_the_names_the_texts_can_contain() -> None:
     assert limited["Mark Jones"] == full["Mark Jones"] == "the perpetrator"
     assert limited["Dev"] == full["Dev"] == "the victim's son"
     assert "Tom" in full and "Tom" not in limited  # named nowhere in the texts: not looked for
+
+
+def test_title_and_surname_variant_of_a_full_name() -> None:
+    doc = make_doc(
+        "Domestic Homicide Review into the death of Mrs Alys Prior",
+        "Key people\nMrs Alys Prior – Victim\nMr Gwyn Prior – Perpetrator, husband of the victim",
+    )
+    people = roles(doc)
+    assert people["Mr Prior"] == "the perpetrator" and people["Mrs Prior"] == "the victim"
+    text, _ = anonymise_text("Probation should review how Mr Prior was supervised.", find_people(doc))
+    assert text == "Probation should review how the perpetrator was supervised."
+
+
+def test_shared_title_and_surname_is_not_a_variant() -> None:
+    doc = make_doc("Report", "Key people\nMr Gwyn Prior – Perpetrator\nMr Rhys Prior – Victim's son")
+    assert "Mr Prior" not in roles(doc)
+
+
+def test_perpetrator_with_an_appositive_before_the_act() -> None:
+    doc = make_doc("Review into the death of Adult K", "Adult K died in 2019. Adult L, her partner, was convicted of murder.")
+    assert roles(doc)["Adult L"] == "the perpetrator"
+
+
+def test_relation_in_apposition_before_the_name() -> None:
+    doc = make_doc(
+        "Domestic Homicide Review into the death of ‘Edna’",
+        "Edna died in 2019. Her grandson, Rory, was convicted of manslaughter. Edna's friend, Val, raised the alarm.",
+    )
+    people = roles(doc)
+    assert people["Rory"] == "the perpetrator" and people["Val"] == "the victim's friend"
+    # an owner who is neither victim nor perpetrator names nobody
+    doc = make_doc("Overview", "Bristow's friend, Val, visited.")
+    assert "Val" not in roles(doc)
+
+
+def test_quoted_month_pseudonym_is_replaced_but_not_the_month() -> None:
+    doc = make_doc("Domestic Homicide Review into the death of ‘June’", "June died in 2018.")
+    text, _ = anonymise_text("Police should review June's calls by June 2022.", find_people(doc))
+    assert text == "Police should review the victim's calls by June 2022."

@@ -17,6 +17,7 @@ from extractor.metadata import (
     find_pseudonym,
     find_report_date,
     find_year_of_death,
+    uncap,
 )
 from extractor.models import Document, Line, Page
 
@@ -162,8 +163,9 @@ def test_metadata_from_a_real_pdf() -> None:
         ("p", "1.1 Hope died in March 2017 at her home. " + filler(3)),
     ])
     meta = extract_metadata(load_document(pdf, name="hope.pdf"))
+    # the largest type is only a heading: the title is the pseudonym from the smaller line
     assert (meta.title, meta.csp, meta.published, meta.year_of_death) == (
-        "Domestic Homicide Review", "Riverton Community Safety Partnership", "2019-06", 2017,
+        "Hope", "Riverton Community Safety Partnership", "2019-06", 2017,
     )
     assert meta.sources["title"] == "pdf:cover"
 
@@ -186,3 +188,175 @@ def test_cover_title_is_the_largest_type_on_the_cover() -> None:
     plain = Document("p.pdf", "0" * 64, 1, (Page(1, 595, 842, tuple(Line(x.text, 1, x.bbox, size=11) for x in lines)),))
     assert find_cover_title(plain) is None
     assert extract_metadata(plain).title == "Adult F"  # no title type: the pseudonym
+
+
+def _cover(*lines: tuple[str, float]) -> Document:
+    """A one-page cover whose lines have the given type sizes."""
+    built = tuple(Line(text, 1, (0, 0, 1, 1), size=size) for text, size in lines)
+    return Document("c.pdf", "0" * 64, 1, (Page(1, 595, 842, built),))
+
+
+@pytest.mark.parametrize(
+    ("small", "expected"),
+    [
+        ("Overview Report into the death of Mrs K", "Mrs K"),
+        ("“Delia”", "Delia"),
+        ("Adult Q", "Adult Q"),
+        ("Tamsin\nDied August 2015", "Tamsin"),
+    ],
+)
+def test_generic_heading_gives_way_to_the_pseudonym_on_smaller_lines(small: str, expected: str) -> None:
+    for heading in ("Domestic Homicide Review", "Adolygiad Dynladdiad Domestig", "Overview Report"):
+        doc = _cover((heading, 24), *((x, 11) for x in small.split("\n")), ("Westmere Community Safety Partnership", 11))
+        assert find_cover_title(doc) is None
+        meta = extract_metadata(doc)
+        assert meta.title == expected and meta.sources["title"] == "pdf:cover"
+
+
+def test_generic_heading_is_kept_when_no_pseudonym_is_found() -> None:
+    doc = _cover(("Domestic Homicide Review", 24), ("Overview Report", 11), ("Westmere Community Safety Partnership", 11))
+    assert extract_metadata(doc).title == "Domestic Homicide Review"
+
+
+def test_pseudonym_declared_in_the_introduction() -> None:
+    doc = make_doc("Domestic Homicide Review\nOverview Report", "Contents",
+                   "1. Introduction\nThe victim (known in this review as Pippa) died in May 2016.")
+    assert extract_metadata(doc).title == "Pippa"
+    # a name declared for someone else is not the title
+    other = make_doc("Overview Report", "Contents", "Her brother, referred to as Col, gave evidence.")
+    assert extract_metadata(other).title is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Domestic Homicide Review into the death of ‘May’", "May"),
+        ("DHR – ‘October’", "October"),
+        ("Report into the death of June", None),  # unquoted: as likely a date
+        ("Domestic Homicide Review (Adult K)", "Adult K"),
+        ("Domestic Homicide Review (Westmere)", None),  # a place in brackets, not a name
+        ("Domestic Homicide Review in respect of ‘Nell’", "Nell"),
+        ("Domestic Homicide Review concerning Imogen", "Imogen"),
+        ("DHR 2017/05 – Cliff", "Cliff"),
+        ("Report into the death of Mrs. T", "Mrs. T"),
+        ("Review into the death of Mr and Mrs R", "Mr and Mrs R"),
+        ("Domestic Homicide Review into the deaths of ‘Ivy’ and ‘Bo’", "Ivy & Bo"),
+        ("Report into the death of Adult K and her daughter", "Adult K"),
+        ("DOMESTIC HOMICIDE REVIEW INTO THE DEATH OF MRS K", "Mrs K"),
+    ],
+)
+def test_find_pseudonym_more_forms(text: str, expected: str | None) -> None:
+    assert find_pseudonym(text) == expected
+
+
+def test_all_caps_cover_in_ordinary_case() -> None:
+    assert uncap("REVIEW INTO THE DEATH OF ADULT K") == "Review into the death of Adult K"
+    assert uncap("SAFER STOKE-ON-TRENT DHR") == "Safer Stoke-on-Trent DHR"
+    assert uncap("“JB”") == "“JB”" and uncap("Mixed Case") == "Mixed Case"
+    doc = _cover(("DOMESTIC HOMICIDE REVIEW INTO THE DEATH OF ADULT K", 24), ("OVERVIEW REPORT", 11),
+                 ("WESTMERE COMMUNITY SAFETY PARTNERSHIP", 11), ("PUBLISHED: JULY 2020", 11))
+    meta = extract_metadata(doc)
+    assert (meta.title, meta.csp, meta.published) == (
+        "Domestic Homicide Review into the death of Adult K", "Westmere Community Safety Partnership", "2020-07",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Overview Report\nWestmere\nCommunity Safety Partnership", "Westmere Community Safety Partnership"),
+        ("Prepared for the Westmere\nCommunity Safety Partnership", "Westmere Community Safety Partnership"),
+        ("Westmere Borough Council\nCommunity Safety Partnership", "Westmere Community Safety Partnership"),
+        ("Safer Westmere\nPartnership", "Safer Westmere Partnership"),
+        ("Overview Report\nCommunity Safety Partnership", None),
+        ("Community Safety Partnership for Westmere", "Westmere Community Safety Partnership"),
+        ("Community Safety Partnership (Westmere)", "Westmere Community Safety Partnership"),
+        ("Community Safety Partnership – Westmere", "Westmere Community Safety Partnership"),
+        ("The review was commissioned by Westmere CSP.", "Westmere Community Safety Partnership"),
+        ("The CSP agreed the terms of reference.", None),
+        ("It was commissioned by the Safer Westmere Board.", "Safer Westmere Board"),
+        ("Westmere Safer Communities Board", "Westmere Safer Communities Board"),
+        ("Commissioned by Ashby and Dale Community Safety Partnerships", "Ashby and Dale Community Safety Partnerships"),
+        ("The Westmere Partnership Against Domestic Abuse", None),
+        ("Westmere Community Safety Partnership (Westmere CSP)", "Westmere Community Safety Partnership"),
+    ],
+)
+def test_find_csp_more_forms(text: str, expected: str | None) -> None:
+    assert find_csp(text) == expected
+
+
+def test_csp_split_over_lines_beats_a_safeguarding_partnership_in_the_text() -> None:
+    doc = make_doc("Domestic Homicide Review\nWestmere\nCommunity Safety Partnership", "Contents",
+                   "The Westmere Safeguarding Adults Partnership was kept informed.")
+    assert extract_metadata(doc).csp == "Westmere Community Safety Partnership"
+    # and a CSP named only in the text beats a safeguarding partnership on the cover
+    doc = make_doc("Westmere Safeguarding Adults Partnership", "Contents",
+                   "The review was commissioned by Westmere Community Safety Partnership.")
+    meta = extract_metadata(doc)
+    assert meta.csp == "Westmere Community Safety Partnership" and meta.sources["csp"] == "pdf:text"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date: 9 Sept 2020", "2020-09"),
+        ("Published: 9th Sept. 2020", "2020-09"),
+        ("Version 2 – 2020-11-09", "2020-11"),
+        ("Final 09/11/20", "2020-11"),
+        ("Publication date: 09-11-2020", "2020-11"),
+        ("FINAL Version\n11/23/2020", "2020-11"),  # month-first: the day is over 12
+        ("09/11/20", None),  # a two-digit year only on a cued line
+        ("Chair: A Person, appointed 3 March 2019", None),
+        ("The panel met four times and the final meeting was on 4 May 2020.", None),
+        ("She first told her GP about the abuse in March 2014.", None),
+    ],
+)
+def test_find_report_date_more_forms(text: str, expected: str | None) -> None:
+    assert find_report_date(text) == expected
+
+
+def test_report_date_after_a_contents_page() -> None:
+    doc = make_doc("Domestic Homicide Review\nOverview Report", "Contents\n1. Introduction 3",
+                   "Date of report: 4 October 2021\n1. Introduction", info={"creationDate": "D:20230101000000Z"})
+    meta = extract_metadata(doc)
+    assert meta.published == "2021-10" and meta.sources["published"] == "pdf:text"
+
+
+def test_file_date_before_the_death_does_not_blank_the_year() -> None:
+    doc = make_doc("Overview Report", "Contents", "Adult K died in May 2019 at her home.",
+                   info={"creationDate": "D:20120101000000Z"})
+    meta = extract_metadata(doc)
+    assert meta.year_of_death == 2019 and meta.published is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On 9 July 2016, Adult K was found at home and was pronounced dead at the scene.", 2016),
+        ("In the early hours of 2 March 2015, officers found that Adult K had been fatally injured.", 2015),
+        ("On Tuesday 4 April 2017 Adult K was killed.", 2017),
+        ("On the evening of 4 April 2017 Adult K was stabbed.", 2017),
+        ("The homicide took place on 8 August 2018 at the flat.", 2018),
+        ("The killing took place in 2011.", 2011),
+        ("Adult K's death in October 2016 shocked her friends.", 2016),
+        ("Adult K was found deceased on 2 June 2016.", 2016),
+        ("Adult K's body was discovered on 2 June 2016.", 2016),
+        ("Adult K (died 2.6.2016)", 2016),
+        ("Date of death: 2.6.16", 2016),
+        ("Name Relationship Age Date of death Adult K Victim 50 02/06/2016 Adult L Perpetrator 51", 2016),
+        ("Officers went to the house on 3 May 2018. Adult K was pronounced dead soon after.", 2018),
+    ],
+)
+def test_find_year_of_death_more_forms(text: str, expected: int) -> None:
+    assert find_year_of_death(text) == expected
+
+
+def test_relatives_deaths_do_not_outvote_the_victims() -> None:
+    text = ("Adult K died in October 2020. Her mother died in 2009 and her brother was killed in 2012. "
+            "Adult K's father died in 2015; the death of her father in 2015 changed her.")
+    assert find_year_of_death(text, victim="Adult K") == 2020
+    # the victim's statement outweighs two others
+    text = "Adult K died in 2020. Someone died in 2014. A man was killed in 2014."
+    assert find_year_of_death(text, victim="Adult K") == 2020
+    # a relative who kills is not someone else's death
+    assert find_year_of_death("On 3 May 2018 her son killed her at home.") == 2018
