@@ -341,6 +341,9 @@ def _pseudonym_in(flat: str, *, cover: bool = True) -> str | None:
                 return " ".join(groups["couple"].split())
             quoted = groups.get("q") or groups.get("q2")
             name = clean_name(quoted or groups.get("p") or groups.get("p2") or "", quoted=bool(quoted))
+            if name and pattern is _DEATH_OF and match.group(0)[:4].lower() == "case" \
+                    and flat[max(0, match.start() - 3) : match.start()].lower() == "in ":
+                continue  # "in case of Columns" is the idiom, not "the Case of Rose"
             if name:
                 if pattern is _DEATH_OF and (quoted or match.group(0).split()[0] == "deaths"):
                     second = _AND_NAME.match(flat, match.end())

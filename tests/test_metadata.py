@@ -46,6 +46,8 @@ def make_doc(*pages: str, info: dict[str, str] | None = None) -> Document:
         ("Safer Ealing Partnership Case of Rose Independent Chair J Smith", "Rose"),
         ("DOMESTIC HOMICIDE\nREVIEW\nSouthampton\n“TL”\nAuthor – J Smith", "TL"),
         ("Domestic Homicide Review\nSarah\nDied April 2016\nOverview Report", "Sarah"),
+        ("IN CASE OF COLUMNS 3 AND 4", None),  # the idiom, not "the Case of Rose"
+        ("Keep the form in case of fire", None),
     ],
 )
 def test_find_pseudonym(text: str, expected: str | None) -> None:
