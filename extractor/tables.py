@@ -10,22 +10,35 @@ whose first row has no number), and header rows repeated on every page.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._text import join_lines, strip_bullet
 from .models import Row, Section, Table, TableCell
 from .numbering import parse_marker
 
-_ID_HEADER = re.compile(r"^(?:no\.?|number|ref\.?|reference|#|item|rec(?:ommendation)?\.?\s*(?:no\.?|number|ref\.?|#)|id)$", re.I)
+_ID_HEADER = re.compile(
+    r"^(?:no\.?|number|ref\.?|reference|#|item|id|rec\.?|(?:dhr\s+)?(?:ref\.?|reference)(?:\s*no\.?)?|"
+    r"rec(?:ommendation)?\.?\s*(?:no\.?|number|ref\.?|#))$",
+    re.I,
+)
 _TEXT_HEADER = re.compile(r"recommendation", re.I)
+# Action-plan wordings of the text column, taken only where no column says "recommendation"
+# (in the Home Office template "Action to take" sits beside the recommendation).
+_ACTION_TEXT_HEADER = re.compile(
+    r"^(?:recommended\s+actions?|actions?\s+required|learning\s+(?:and|&)\s+actions?|actions?)$", re.I
+)
 _AGENCY_HEADER = re.compile(
-    r"addressed\s+to|lead\s+agenc|lead\s+organisation|agenc(?:y|ies)|organisation|responsib|owner|^lead$|^who$|^by\s+whom",
+    r"addressed\s+to|addressee|lead\s+agenc|lead\s+organisation|agenc(?:y|ies)|organisation|responsib|owner|"
+    r"^lead$|^who$|^by\s+whom|\bpartners?\b|partner\(s\)|accountable|^led\s+by\b",
     re.I,
 )
 _OTHER_HEADER = re.compile(
-    r"scope|action|milestone|target|date|completion|outcome|evidence|progress|status|rag|theme|timescale|priority|finding|issue",
+    r"\b(?:scope|action|milestone|target|date|completion|outcome|evidence|progress|status|rag\b|theme|timescale|"
+    r"priority|finding|issue)",
     re.I,
 )
+_SHORT_ID = re.compile(r"^(?:[A-Za-z]{1,4}\.?\s?)?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?[.)]?$")
 _THEME_ROW = re.compile(r"^(?:theme|priority|area|section|part)\b", re.I)
 
 
@@ -46,12 +59,21 @@ def _cell_text(cell: TableCell | None) -> str:
     return join_lines(parts)
 
 
-def header_columns(row: tuple[TableCell | None, ...]) -> Columns | None:
-    """Column roles if ``row`` is a recommendations header row, else None."""
+def header_columns(
+    row: tuple[TableCell | None, ...], below: Sequence[tuple[TableCell | None, ...]] = ()
+) -> Columns | None:
+    """Column roles if ``row`` is a recommendations header row, else None.
+
+    ``below`` are the rows under it: they reveal an id column whose header cell is
+    blank (a narrow first column of "1", "2." or "R3" needs no title to be read).
+    """
     texts = [_cell_text(c).strip(" :") for c in row]
+    # Only short cells are header evidence: a data row whose sentence mentions a
+    # "date of birth" or an "action" is not a header.
+    heads = [t if _header_like(t) else "" for t in texts]
     text_col = id_col = agency_col = None
-    for n, t in enumerate(texts):
-        if not t or len(t) > 60:
+    for n, t in enumerate(heads):
+        if not t:
             continue
         if _ID_HEADER.match(t) and id_col is None:
             id_col = n
@@ -59,10 +81,38 @@ def header_columns(row: tuple[TableCell | None, ...]) -> Columns | None:
             text_col = n
         elif _AGENCY_HEADER.search(t) and agency_col is None:
             agency_col = n
-    others = sum(bool(_OTHER_HEADER.search(t)) for t in texts if t)
+    if text_col is None:
+        text_col = next((n for n, t in enumerate(heads) if t and _ACTION_TEXT_HEADER.match(t)
+                         and n not in (id_col, agency_col)), None)
+    others = sum(bool(_OTHER_HEADER.search(t)) for t in heads if t)
     if text_col is None or (agency_col is None and id_col is None and others == 0):
         return None
+    if id_col is None and below:
+        id_col = _blank_id_column(row, texts, below, (text_col, agency_col))
     return Columns(id=id_col, text=text_col, agency=agency_col, width=len(row))
+
+
+def _header_like(text: str) -> bool:
+    """Short enough to be a column title rather than a data cell's sentence."""
+    return bool(text) and len(text) <= 60 and len(text.split()) <= 8
+
+
+def _blank_id_column(
+    row: tuple[TableCell | None, ...], texts: list[str], below: Sequence[tuple[TableCell | None, ...]],
+    taken: tuple[int | None, ...],
+) -> int | None:
+    """A column with a blank header, narrower than the text column, holding only ids."""
+    text_cell = row[taken[0]] if taken[0] is not None else None
+    for n, cell in enumerate(row):
+        if cell is None or texts[n] or n in taken:
+            continue
+        if text_cell is not None and cell.bbox[2] - cell.bbox[0] > (text_cell.bbox[2] - text_cell.bbox[0]) / 2:
+            continue
+        values = [_cell_text(r[n]) for r in below if len(r) == len(row) and r[n] is not None]
+        values = [v for v in values if v]
+        if values and all(_SHORT_ID.match(v) for v in values):
+            return n
+    return None
 
 
 def likely_table_pages(sections: list[Section]) -> list[int]:
@@ -121,8 +171,8 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
     numbered = 0  # rows whose text began with a number (when there is no id column)
     for t_index, table in enumerate(tables):
         first_data = True
-        for row in table.rows:
-            header = header_columns(row)
+        for r_index, row in enumerate(table.rows):
+            header = header_columns(row, table.rows[r_index + 1 : r_index + 6])
             if header is not None:
                 columns = header
                 continue
