@@ -182,7 +182,7 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
             filled = [c for c in cells if c]
             if not filled:
                 continue
-            if len(filled) == 1 and (row[columns.text] is None or _THEME_ROW.match(filled[0])):
+            if len(filled) == 1 and _is_group_row(row, cells, columns, table):
                 continue  # a theme row spanning the table
             text = cells[columns.text]
             rid = cells[columns.id] if columns.id is not None else None
@@ -222,6 +222,43 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
                 )
             )
     return rows
+
+
+def _is_group_row(row: tuple[TableCell | None, ...], cells: list[str], columns: Columns, table: Table) -> bool:
+    """A row with one filled cell that titles a group of recommendations (a theme).
+
+    With the text column first, a theme's merged cell sits in the text column, and
+    themes need not say "Theme": a short title is a theme when its cell spans the
+    table, or when it alone is filled where the table's rows name an addressee.
+    """
+    only = next(c for c in cells if c)
+    if row[columns.text] is None or _THEME_ROW.match(only):
+        return True
+    if not cells[columns.text] or not _title_like(only):
+        return False
+    spanning = len(row) > 1 and sum(c is not None for c in row) == 1
+    return spanning or _rows_name_addressee(table, columns)
+
+
+def _title_like(text: str) -> bool:
+    """Short and not a sentence: "Training and awareness", not a recommendation."""
+    if len(text.split()) > 10 or text.rstrip().endswith((".", ";", ":")):
+        return False
+    marker = parse_marker(text)
+    return marker is None or marker.kind == "bullet"
+
+
+def _rows_name_addressee(table: Table, columns: Columns) -> bool:
+    """Do most rows of the table with recommendation text name an addressee?"""
+    if columns.agency is None:
+        return False
+    named = total = 0
+    for row in table.rows:
+        if len(row) != columns.width or not _cell_text(row[columns.text]):
+            continue
+        total += 1
+        named += row[columns.agency] is None or bool(_cell_text(row[columns.agency]))
+    return total >= 3 and named * 3 >= total * 2
 
 
 def _no_marker(text: str) -> bool:

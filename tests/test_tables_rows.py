@@ -1,0 +1,55 @@
+"""Which rows of a recommendations table are recommendations: themes, repeats, glyphs.
+
+Each test builds an invented report whose table once gave wrong rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pdfbuilder import build_pdf, filler
+
+import extractor
+
+INTRO = [("h1", "Domestic Homicide Review"), ("p", "Report into the death of 'Adult P'."), ("pagebreak",),
+         ("h1", "1. Introduction"), ("p", filler(8))]
+RECS = [
+    ("Eastvale Police", "Eastvale Police should note the names of all adults present when it attends a call."),
+    ("Eastvale Borough Council", "The council should send each homelessness applicant details of local abuse services."),
+    ("Eastvale Health Trust", "The trust should remind midwives to see each expectant mother alone at least once."),
+    ("Eastvale Probation Service", "The Probation Service should share release dates with the victim's support worker."),
+]
+
+
+def _extract(table: tuple) -> list[extractor.Recommendation]:
+    blocks = INTRO + [("h1", "2. Recommendations"), ("p", "The panel makes these recommendations."),
+                      table, ("h1", "3. Glossary"), ("p", "MARAC: a risk conference.")]
+    report = extractor.extract(build_pdf(blocks), name="t.pdf")
+    assert report.error is None
+    return report.recommendations
+
+
+@pytest.mark.parametrize("spanned", [True, False])
+def test_untitled_theme_rows_when_the_text_column_comes_first(spanned: bool) -> None:
+    themes = {0: "Recording and sharing", 2: "Health and justice"}
+    rows: list[list[str | None]] = [["Recommendation", "Lead agency", "Target date"]]
+    spans = []
+    for i, (agency, text) in enumerate(RECS):
+        if i in themes:
+            rows.append([themes[i], None if spanned else "", None if spanned else ""])
+            if spanned:
+                spans.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+        rows.append([f"{i + 1}. {text}", agency, "April 2026"])
+    recs = _extract(("table", rows, [290, 110, 60], spans))
+    assert [r.id for r in recs] == ["1", "2", "3", "4"]
+    assert [r.text for r in recs] == [text for _, text in RECS]
+    assert [r.addressed_to_raw for r in recs] == [agency for agency, _ in RECS]
+
+
+def test_a_full_width_recommendation_row_is_still_a_recommendation() -> None:
+    # a sentence spanning the table is a recommendation, not a theme title
+    rows = [["Recommendation", "Lead agency", "Target date"],
+            [f"1. {RECS[0][1]}", RECS[0][0], "May 2026"],
+            [f"2. {RECS[1][1]}", None, None],
+            [f"3. {RECS[2][1]}", RECS[2][0], "May 2026"]]
+    recs = _extract(("table", rows, [290, 110, 60], [("SPAN", (0, 2), (-1, 2))]))
+    assert [r.id for r in recs] == ["1", "2", "3"]
