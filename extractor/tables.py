@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._text import join_lines, strip_bullet
 from .models import Row, Section, Table, TableCell
@@ -210,17 +210,19 @@ def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
                     rid, text = marker.id, marker.rest
                     numbered += 1
             cell = row[columns.text]
-            rows.append(
-                Row(
-                    id=(rid or None),
-                    text=text,
-                    page=table.page,
-                    bbox=cell.bbox if cell else table.bbox,
-                    section=section.heading,
-                    section_kind=section.kind,
-                    agency_hint=(cells[columns.agency] or agency) if columns.agency is not None else None,
-                )
+            new = Row(
+                id=(rid or None),
+                text=text,
+                page=table.page,
+                bbox=cell.bbox if cell else table.bbox,
+                section=section.heading,
+                section_kind=section.kind,
+                agency_hint=(cells[columns.agency] or agency) if columns.agency is not None else None,
             )
+            if rows and _repeats(rows[-1], new):
+                rows[-1] = _with_agency_of(rows[-1], new)
+                continue
+            rows.append(new)
     return rows
 
 
@@ -261,12 +263,37 @@ def _rows_name_addressee(table: Table, columns: Columns) -> bool:
     return total >= 3 and named * 3 >= total * 2
 
 
+def _repeats(prev: Row, row: Row) -> bool:
+    """Does ``row`` repeat the recommendation of the row above it?
+
+    Action plans print the recommendation again on each of its action rows. Unnumbered
+    rows that share a wording but name different agencies are separate
+    recommendations (one per agency), so the agency must match unless the id does.
+    """
+    if _squashed(prev.text) != _squashed(row.text):
+        return False
+    if prev.id and row.id:
+        return prev.id == row.id
+    return not prev.id and not row.id and (prev.agency_hint or "") == (row.agency_hint or "")
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _with_agency_of(prev: Row, row: Row) -> Row:
+    """``prev`` with ``row``'s addressee added when it names another one."""
+    if not row.agency_hint or row.agency_hint == prev.agency_hint:
+        return prev
+    if not prev.agency_hint:
+        return replace(prev, agency_hint=row.agency_hint)
+    return replace(prev, agency_hint=f"{prev.agency_hint}; {row.agency_hint}")
+
+
 def _no_marker(text: str) -> bool:
     marker = parse_marker(text)
     return marker is None or marker.kind in ("bullet", "letter")
 
 
 def _replace_text(row: Row, text: str) -> Row:
-    from dataclasses import replace
-
     return replace(row, text=text)

@@ -53,3 +53,25 @@ def test_a_full_width_recommendation_row_is_still_a_recommendation() -> None:
             [f"3. {RECS[2][1]}", RECS[2][0], "May 2026"]]
     recs = _extract(("table", rows, [290, 110, 60], [("SPAN", (0, 2), (-1, 2))]))
     assert [r.id for r in recs] == ["1", "2", "3"]
+
+
+def test_action_rows_that_repeat_their_recommendation_give_one_row() -> None:
+    header = ["Recommendation", "Scope", "Action to take", "Lead agency", "Target date"]
+    first, second = f"1. {RECS[0][1]}", f"2. {RECS[1][1]}"
+    rows = [header,
+            [first, "Local", "Brief the call handlers", RECS[0][0], "June 2026"],
+            [first, "Local", "Add a field to the incident form", RECS[0][0], "June 2026"],
+            [second, "Local", "Write to each applicant", RECS[1][0], "July 2026"],
+            [second, "Local", "Publish the service list online", "Eastvale Housing Association", "July 2026"]]
+    recs = _extract(("table", rows, [150, 45, 110, 90, 55]))
+    assert [r.id for r in recs] == ["1", "2"]
+    assert [r.text for r in recs] == [RECS[0][1], RECS[1][1]]
+    assert recs[0].addressed_to_raw == RECS[0][0]
+    assert recs[1].addressed_to_raw == f"{RECS[1][0]}; Eastvale Housing Association"
+
+
+def test_unnumbered_rows_sharing_a_wording_for_different_agencies_stay_apart() -> None:
+    wording = "The agency should nominate a domestic abuse lead for its front-line staff."
+    rows = [["Recommendation", "Lead agency"], [wording, RECS[0][0]], [wording, RECS[1][0]], [RECS[2][1], RECS[2][0]]]
+    recs = _extract(("table", rows, [300, 150]))
+    assert [r.addressed_to_raw for r in recs] == [RECS[0][0], RECS[1][0], RECS[2][0]]
