@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ._text import join_lines, strip_bullet
+from ._text import clean_chars, join_lines, strip_bullet
 from .models import Row, Section, Table, TableCell
 from .numbering import parse_marker
 
@@ -55,7 +55,9 @@ class Columns:
 def _cell_text(cell: TableCell | None) -> str:
     if cell is None:
         return ""
-    parts = [strip_bullet(p)[1] for p in cell.text.splitlines()]
+    # the same clean-up the page lines get: Word's Symbol-font bullets (U+F0B7) and
+    # ligatures would otherwise survive inside cells
+    parts = [strip_bullet(clean_chars(p))[1] for p in cell.text.splitlines()]
     return join_lines(parts)
 
 

@@ -75,3 +75,22 @@ def test_unnumbered_rows_sharing_a_wording_for_different_agencies_stay_apart() -
     rows = [["Recommendation", "Lead agency"], [wording, RECS[0][0]], [wording, RECS[1][0]], [RECS[2][1], RECS[2][0]]]
     recs = _extract(("table", rows, [300, 150]))
     assert [r.addressed_to_raw for r in recs] == [RECS[0][0], RECS[1][0], RECS[2][0]]
+
+
+def test_word_symbol_font_bullets_are_dropped_inside_cells() -> None:
+    # Word prints list bullets in the Symbol font as U+F0B7, which a cell must drop as
+    # the page lines do
+    from extractor.models import Section, Table, TableCell
+    from extractor.tables import rows_from_tables
+
+    def cell(text: str, x: float) -> TableCell:
+        return TableCell(text=text, bbox=(x, 100.0, x + 100.0, 140.0))
+
+    table = Table(page=3, bbox=(0.0, 80.0, 300.0, 140.0), rows=(
+        (cell("No.", 0), cell("Recommendation", 100), cell("Agency", 200)),
+        (cell("1", 0), cell("The council should:\n\uf0b7 train its officers;\n\uf0b7 record the answer.", 100),
+         cell("Eastvale Borough Council", 200)),
+    ))
+    section = Section(heading="2. Recommendations", start_page=3, end_page=3)
+    rows = rows_from_tables([table], section)
+    assert [r.text for r in rows] == ["The council should: train its officers; record the answer."]
