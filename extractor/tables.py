@@ -149,9 +149,35 @@ def recommendation_tables(tables: list[Table], section: Section) -> list[Table]:
         if any(header_columns(r) for r in table.rows[:3]):
             chosen.append(table)
             last_width = len(table.rows[0]) if table.rows else None
-        elif last_width is not None and table.rows and len(table.rows[0]) == last_width and table.page == chosen[-1].page + 1:
+        elif (last_width is not None and table.rows and len(table.rows[0]) == last_width
+              and table.page == chosen[-1].page + 1 and _continues(table, section)):
             chosen.append(table)
     return chosen
+
+
+def _continues(table: Table, section: Section) -> bool:
+    """Can ``table`` be the rest of the table on the page before?
+
+    A table broken by a page resumes at the top of the next page's body, with data.
+    A heading or a paragraph above it, or a first row of column titles that are not a
+    recommendations header, mean a different table (single-agency actions, say). One
+    plain line above is allowed: a running header the clean stage did not recognise.
+    """
+    above = [ln for ln in section.lines if ln.page == table.page and ln.bottom <= table.bbox[1] + 2]
+    if len({round(ln.top) for ln in above}) > 1 or any(ln.bold for ln in above):
+        return False
+    return not _titles_row(table.rows[0])
+
+
+def _titles_row(row: tuple[TableCell | None, ...]) -> bool:
+    """A row of short column titles ("Agency | Action taken | Status")."""
+    texts = [_cell_text(c).strip(" :") for c in row if c is not None]
+    texts = [t for t in texts if t]
+    if len(texts) < 2 or not all(_header_like(t) for t in texts):
+        return False
+    titles = [t for t in texts if _ID_HEADER.match(t) or _TEXT_HEADER.search(t) or _AGENCY_HEADER.search(t)
+              or _OTHER_HEADER.search(t)]
+    return len(titles) >= 2
 
 
 def _within_section(table: Table, section: Section) -> bool:

@@ -94,3 +94,29 @@ def test_word_symbol_font_bullets_are_dropped_inside_cells() -> None:
     section = Section(heading="2. Recommendations", start_page=3, end_page=3)
     rows = rows_from_tables([table], section)
     assert [r.text for r in rows] == ["The council should: train its officers; record the answer."]
+
+
+def _table_then_next_page(after: list[tuple]) -> list[extractor.Recommendation]:
+    long = [f"{text} {filler(4)}" for _, text in RECS]
+    rows = [["No.", "Recommendation", "Agency"]] + [[str(i), t, a] for i, (t, (a, _)) in enumerate(zip(long, RECS), 1)]
+    blocks = INTRO + [("h1", "2. Recommendations"), ("p", "The panel makes these recommendations."),
+                      ("table", rows, [35, 290, 125]), ("pagebreak",), *after, ("h1", "3. Glossary"), ("p", "IDVA: an adviser.")]
+    report = extractor.extract(build_pdf(blocks), name="t.pdf")
+    assert report.error is None
+    assert [r.text for r in report.recommendations] == long
+    return report.recommendations
+
+
+ACTIONS = [["Agency", "Action already completed", "Status"], ["Eastvale Police", "Briefing issued to call handlers", "Complete"],
+           ["Eastvale Borough Council", "Referral form amended", "Complete"]]
+
+
+def test_a_new_table_under_a_heading_on_the_next_page_is_not_a_continuation() -> None:
+    recs = _table_then_next_page([("h2", "Actions already taken by agencies"),
+                                  ("p", "Agencies told the panel about the changes below."), ("table", ACTIONS, [150, 200, 100])])
+    assert len(recs) == 4
+
+
+def test_a_new_table_with_its_own_titles_at_the_top_of_the_next_page_is_not_a_continuation() -> None:
+    recs = _table_then_next_page([("table", ACTIONS, [150, 200, 100])])
+    assert len(recs) == 4
