@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ._text import clean_chars, join_lines, strip_bullet
-from .models import Row, Section, Table, TableCell
+from .models import Line, Row, Section, Table, TableCell
 from .numbering import parse_marker
 
 _ID_HEADER = re.compile(
@@ -136,7 +136,29 @@ def likely_table_pages(sections: list[Section]) -> list[int]:
         if any(b[0] > a[1] + 4 for a, b in zip(spans, spans[1:])):
             side_by_side[page] = side_by_side.get(page, 0) + 1
     pages.update(p for p, n in side_by_side.items() if n >= 2)
+    pages.update(_overflow_pages(sections, pages))
     return sorted(pages)
+
+
+def _overflow_pages(sections: list[Section], table_pages: set[int]) -> set[int]:
+    """The page after a table page whose text runs to the bottom of the page body.
+
+    A row broken by the page leaves its tail alone on the next page, in one column
+    under a repeated header (which the clean stage may drop as a running header), so
+    that page has no side-by-side text of its own.
+    """
+    last: dict[int, Line] = {}
+    for section in sections:
+        for line in section.lines:
+            if line.page not in last or line.bottom > last[line.page].bottom:
+                last[line.page] = line
+    if not last:
+        return set()
+    body_bottom = max(line.bottom for line in last.values())
+    return {
+        page + 1 for page in table_pages
+        if page in last and page + 1 in last and last[page].bottom >= body_bottom - 3 * last[page].size
+    }
 
 
 def recommendation_tables(tables: list[Table], section: Section) -> list[Table]:

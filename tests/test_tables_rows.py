@@ -120,3 +120,35 @@ def test_a_new_table_under_a_heading_on_the_next_page_is_not_a_continuation() ->
 def test_a_new_table_with_its_own_titles_at_the_top_of_the_next_page_is_not_a_continuation() -> None:
     recs = _table_then_next_page([("table", ACTIONS, [150, 200, 100])])
     assert len(recs) == 4
+
+
+def _line(text: str, page: int, x: float, top: float) -> object:
+    from extractor.models import Line
+
+    return Line(text=text, page=page, bbox=(x, top, x + 150.0, top + 10.0), size=10.0)
+
+
+def test_page_after_a_table_that_reaches_the_page_bottom_is_read_for_tables() -> None:
+    # the tail of a row broken by the page sits alone in one column on the next page
+    from extractor.models import Section
+    from extractor.tables import likely_table_pages
+
+    lines = [_line("Intro paragraph.", 3, 70, 80)]
+    for k, top in enumerate(range(100, 760, 60)):
+        lines += [_line(str(k + 1), 3, 70, top), _line("Text of the recommendation", 3, 110, top),
+                  _line("Eastvale Police", 3, 400, top), _line("which wraps here", 3, 110, top + 12)]
+    lines += [_line("tail of the last recommendation", 4, 110, 90), _line("which ends here.", 4, 110, 102)]
+    section = Section(heading="2. Recommendations", start_page=3, end_page=4, lines=tuple(lines))
+    assert likely_table_pages([section]) == [3, 4]
+
+
+def test_page_after_a_table_followed_by_text_is_not_read_for_tables() -> None:
+    from extractor.models import Section
+    from extractor.tables import likely_table_pages
+
+    lines = [_line("1", 3, 70, 100), _line("Text", 3, 110, 100), _line("Police", 3, 400, 100),
+             _line("2", 3, 70, 130), _line("Text", 3, 110, 130), _line("Council", 3, 400, 130)]
+    lines += [_line("A paragraph after the table.", 3, 70, 160)]
+    lines += [_line(f"Narrative line {k}.", 4, 70, top) for k, top in enumerate(range(80, 760, 14))]
+    section = Section(heading="2. Recommendations", start_page=3, end_page=4, lines=tuple(lines))
+    assert likely_table_pages([section]) == [3]
