@@ -52,9 +52,13 @@ REC_HEADING = re.compile(
 )
 # Quoted recommendations of an earlier or internal review are not this report's.
 _FOREIGN_SUFFIX = re.compile(r"internal|trust|previous|earlier|prior|imr|\bsi\b|serious incident|other review", re.I)
+# "Action Plan", "Appendix A – Home Office Action Plan Template", "Annex 2: Recommendations
+# Action Plan", "Action plan to implement the recommendations".
 ACTION_PLAN_HEADING = re.compile(
-    rf"^(?:{_NUM_PREFIX}|appendix\s+\w+\s*[-–—:.]?\s*|annex\s+\w+\s*[-–—:.]?\s*)?(?:the\s+)?"
-    r"(?:multi[- ]agency\s+|single[- ]agency\s+|dhr\s+|recommendations?\s+(?:and|&)\s+)?action\s+plans?\s*:?$",
+    rf"^(?:{_NUM_PREFIX}|(?:appendix|annexe?)\s+\w+\s*[-–—:.]?\s*)?(?:the\s+)?"
+    r"(?:(?:multi[- ]agency|single[- ]agency|dhr|home\s+office|recommendations?(?:\s+(?:and|&))?)\s+){0,2}"
+    r"action\s+plans?(?:\s+template|\s+(?:to\s+implement|implementing|for)\s+(?:the\s+)?(?:review['’]?s?\s+|panel['’]?s?\s+)?"
+    r"recommendations)?\s*:?$",
     re.I,
 )
 # A heading that announces other material before the recommendations.
