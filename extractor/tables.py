@@ -168,13 +168,58 @@ def recommendation_tables(tables: list[Table], section: Section) -> list[Table]:
     for table in sorted(tables, key=lambda t: (t.page, t.bbox[1])):
         if not _within_section(table, section):
             continue
-        if any(header_columns(r) for r in table.rows[:3]):
+        if _is_key_value(table):
+            chosen.append(table)
+            last_width = None  # each box stands alone: nothing continues it
+        elif any(header_columns(r) for r in table.rows[:3]):
             chosen.append(table)
             last_width = len(table.rows[0]) if table.rows else None
         elif (last_width is not None and table.rows and len(table.rows[0]) == last_width
               and table.page == chosen[-1].page + 1 and _continues(table, section)):
             chosen.append(table)
     return chosen
+
+
+def _is_key_value(table: Table) -> bool:
+    """A box of ``label | value`` rows opening with ``Recommendation N | its text``.
+
+    Some reports give each recommendation a small two-column table of its own, the
+    addressee and timescale on rows below its text (``Agency | …``, ``Timescale | …``).
+    """
+    rows = table.rows
+    if len(rows) < 2 or any(len(r) != 2 or r[0] is None or r[1] is None for r in rows):
+        return False
+    keys = [_cell_text(r[0]).strip(" :") for r in rows]
+    if not all(_header_like(k) for k in keys) or not _rec_key(keys[0])[0]:
+        return False
+    if not _cell_text(rows[0][1]) or _titles_row(rows[0]):
+        return False
+    return any(_AGENCY_HEADER.search(k) or _OTHER_HEADER.search(k) for k in keys[1:])
+
+
+def _rec_key(key: str) -> tuple[bool, str | None]:
+    """Is ``key`` a recommendation label ("Recommendation 3", "Recommendation"), and its id?"""
+    marker = parse_marker(key)
+    if marker is not None and marker.kind == "label" and not marker.rest:
+        return True, marker.id
+    return bool(re.fullmatch(r"recommendation", key, re.I)), None
+
+
+def _key_value_rows(table: Table, section: Section) -> list[Row]:
+    """One Row per ``Recommendation`` label of a key/value box, with its agency row."""
+    rows: list[Row] = []
+    for key_cell, value_cell in table.rows:
+        key, value = _cell_text(key_cell).strip(" :"), _cell_text(value_cell)
+        is_rec, rid = _rec_key(key)
+        if is_rec and value:
+            marker = parse_marker(value) if rid is None else None
+            if marker is not None and marker.kind not in ("bullet", "letter") and marker.rest:
+                rid, value = marker.id, marker.rest
+            rows.append(Row(id=rid, text=value, page=table.page, bbox=value_cell.bbox if value_cell else table.bbox,
+                            section=section.heading, section_kind=section.kind))
+        elif rows and value and _AGENCY_HEADER.search(key) and not rows[-1].agency_hint:
+            rows[-1] = replace(rows[-1], agency_hint=value)
+    return rows
 
 
 def _continues(table: Table, section: Section) -> bool:
@@ -215,6 +260,16 @@ def _within_section(table: Table, section: Section) -> bool:
 
 def rows_from_tables(tables: list[Table], section: Section) -> list[Row]:
     """One Row per recommendation across the given (consecutive) tables."""
+    is_box = [_is_key_value(t) for t in tables]
+    if not any(is_box):
+        return _grid_rows(tables, section)
+    rows = _grid_rows([t for t, box in zip(tables, is_box) if not box], section)
+    rows += [row for t, box in zip(tables, is_box) if box for row in _key_value_rows(t, section)]
+    return sorted(rows, key=lambda r: (r.page, r.bbox[1]))
+
+
+def _grid_rows(tables: list[Table], section: Section) -> list[Row]:
+    """Rows of tables with a header row, and of their continuations on later pages."""
     rows: list[Row] = []
     columns: Columns | None = None
     agency: str | None = None

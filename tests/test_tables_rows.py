@@ -152,3 +152,22 @@ def test_page_after_a_table_followed_by_text_is_not_read_for_tables() -> None:
     lines += [_line(f"Narrative line {k}.", 4, 70, top) for k, top in enumerate(range(80, 760, 14))]
     section = Section(heading="2. Recommendations", start_page=3, end_page=4, lines=tuple(lines))
     assert likely_table_pages([section]) == [3]
+
+
+def test_one_key_value_box_per_recommendation() -> None:
+    blocks = INTRO + [("h1", "2. Recommendations"), ("p", "The panel makes these recommendations.")]
+    for i, (agency, text) in enumerate(RECS[:3], 1):
+        box = [[f"Recommendation {i}", text], ["Agency", agency], ["Timescale", "Within nine months"]]
+        blocks.append(("table", box, [110, 340]))
+    blocks += [("h1", "3. Glossary"), ("p", "MARAC: a risk conference.")]
+    report = extractor.extract(build_pdf(blocks), name="t.pdf")
+    recs = report.recommendations
+    assert [r.id for r in recs] == ["Recommendation 1", "Recommendation 2", "Recommendation 3"]
+    assert [r.text for r in recs] == [text for _, text in RECS[:3]]
+    assert [r.addressed_to_raw for r in recs] == [agency for agency, _ in RECS[:3]]
+
+
+def test_a_two_column_recommendations_table_is_not_a_key_value_box() -> None:
+    rows = [["Recommendation", "Agency"]] + [[text, agency] for agency, text in RECS[:3]]
+    recs = _extract(("table", rows, [300, 150]))
+    assert [r.addressed_to_raw for r in recs] == [agency for agency, _ in RECS[:3]]
