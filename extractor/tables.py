@@ -70,9 +70,7 @@ def header_columns(
     blank (a narrow first column of "1", "2." or "R3" needs no title to be read).
     """
     texts = [_cell_text(c).strip(" :") for c in row]
-    # Only short cells are header evidence: a data row whose sentence mentions a
-    # "date of birth" or an "action" is not a header.
-    heads = [t if _header_like(t) else "" for t in texts]
+    heads = [t if len(t) <= 60 else "" for t in texts]
     text_col = id_col = agency_col = None
     for n, t in enumerate(heads):
         if not t:
@@ -86,7 +84,9 @@ def header_columns(
     if text_col is None:
         text_col = next((n for n, t in enumerate(heads) if t and _ACTION_TEXT_HEADER.match(t)
                          and n not in (id_col, agency_col)), None)
-    others = sum(bool(_OTHER_HEADER.search(t)) for t in heads if t)
+    # Only title-like cells are evidence of other header columns: a data row whose
+    # sentence mentions a "date of birth" or an "action" is not a header.
+    others = sum(bool(_OTHER_HEADER.search(t)) for t in heads if _header_like(t))
     if text_col is None or (agency_col is None and id_col is None and others == 0):
         return None
     if id_col is None and below:

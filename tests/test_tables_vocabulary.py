@@ -76,3 +76,8 @@ def test_blank_header_over_wide_text_is_not_an_id_column() -> None:
     below = [(TableCell("1", (0, 20, 300, 40)), TableCell("Text.", (300, 20, 400, 40)), TableCell("Police", (400, 20, 500, 40)))]
     columns = header_columns(header, below)
     assert columns is not None and columns.id is None
+
+
+def test_a_long_text_column_title_still_names_the_text_column() -> None:
+    columns = header_columns(_row("No.", "Recommendation (what must change and who will do it)", "Lead agency"))
+    assert columns is not None and (columns.id, columns.text, columns.agency) == (0, 1, 2)
