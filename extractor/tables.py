@@ -2,9 +2,13 @@
 
 Handles the shapes seen in real reviews: ``No. | Recommendation | Addressed to``, the
 Home Office action-plan table (``Recommendation | Scope | Action to take | Lead agency |
-…``), theme rows spanning the table, an agency cell merged down several rows, rows that
-break across a page (the continuation arrives as a header-less table on the next page
-whose first row has no number), and header rows repeated on every page.
+…``), theme rows spanning the table (titled "Theme …" or not), an agency cell merged
+down several rows or the recommendation repeated on each of its action rows, rows that
+break across a page (the continuation arrives as a header-less table at the top of the
+next page whose first row has no number), header rows repeated on every page, and
+key/value boxes (``Recommendation 3 | text`` over ``Agency | …``), one per
+recommendation. Column titles vary ("Addressee", "Led by", "Recommended action",
+"DHR Ref", a blank title over a column of ids); see ``header_columns``.
 """
 
 from __future__ import annotations
