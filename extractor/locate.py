@@ -52,9 +52,13 @@ REC_HEADING = re.compile(
 )
 # Quoted recommendations of an earlier or internal review are not this report's.
 _FOREIGN_SUFFIX = re.compile(r"internal|trust|previous|earlier|prior|imr|\bsi\b|serious incident|other review", re.I)
+# "Action Plan", "Appendix A – Home Office Action Plan Template", "Annex 2: Recommendations
+# Action Plan", "Action plan to implement the recommendations".
 ACTION_PLAN_HEADING = re.compile(
-    rf"^(?:{_NUM_PREFIX}|appendix\s+\w+\s*[-–—:.]?\s*|annex\s+\w+\s*[-–—:.]?\s*)?(?:the\s+)?"
-    r"(?:multi[- ]agency\s+|single[- ]agency\s+|dhr\s+|recommendations?\s+(?:and|&)\s+)?action\s+plans?\s*:?$",
+    rf"^(?:{_NUM_PREFIX}|(?:appendix|annexe?)\s+\w+\s*[-–—:.]?\s*)?(?:the\s+)?"
+    r"(?:(?:multi[- ]agency|single[- ]agency|dhr|home\s+office|recommendations?(?:\s+(?:and|&))?)\s+){0,2}"
+    r"action\s+plans?(?:\s+template|\s+(?:to\s+implement|implementing|for)\s+(?:the\s+)?(?:review['’]?s?\s+|panel['’]?s?\s+)?"
+    r"recommendations)?\s*:?$",
     re.I,
 )
 # A heading that announces other material before the recommendations.
@@ -278,9 +282,36 @@ def _section_end(lines: list[Line], start: int, style: _Style, skip_pages: set[i
             if bigger and _looks_like_title(text):
                 return j
             continue
-        if _outranks_or_equals(line, heading) and not _is_agency_subheading(text):
+        if _outranks_or_equals(line, heading) and not _is_agency_subheading(text) and not _in_table_row(lines, j):
             return j
     return len(lines)
+
+
+def _in_table_row(lines: list[Line], j: int) -> bool:
+    """Is ``lines[j]`` a cell of a table row: text set apart beside it on its row?
+
+    A bold column title ("No.", "Lead agency") looks like a heading of the body's size,
+    but a heading has no cells beside it. A title wrapped in a narrow column leaves its
+    last letters on a line of their own, right under the row, inside the cell.
+    """
+    if _beside_others(lines, j):
+        return True
+    line, prev = lines[j], lines[j - 1] if j else None
+    if prev is None or prev.page != line.page or line.x0 < prev.x0 - 2:
+        return False
+    right_under = prev.top + 2 < line.top < prev.bottom + line.size * 0.5
+    return right_under and _beside_others(lines, j - 1)
+
+
+def _beside_others(lines: list[Line], j: int) -> bool:
+    line = lines[j]
+    for k in range(max(0, j - 40), min(len(lines), j + 40)):
+        other = lines[k]
+        if k == j or other.page != line.page or abs(other.top - line.top) > 2:
+            continue
+        if other.x0 > line.bbox[2] + 4 or other.bbox[2] < line.x0 - 4:
+            return True
+    return False
 
 
 def _looks_like_title(text: str) -> bool:

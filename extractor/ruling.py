@@ -80,6 +80,7 @@ class Group:
 def segments_from_drawings(drawings: Iterable[dict[str, Any]]) -> list[Segment]:
     """Horizontal and vertical border segments from PyMuPDF drawing dicts."""
     out: list[Segment] = []
+    shaded: list[Segment] = []  # edges of filled, unstroked rectangles
     for path in drawings:
         stroked = "s" in path.get("type", "s")
         for item in path.get("items", ()):
@@ -95,9 +96,35 @@ def segments_from_drawings(drawings: Iterable[dict[str, Any]]) -> list[Segment]:
                     out.append(Segment(True, (y0 + y1) / 2, x0, x1))
                 elif x1 - x0 < _THIN and y1 - y0 > _THIN:
                     out.append(Segment(False, (x0 + x1) / 2, y0, y1))
-                elif stroked:
-                    out += [Segment(True, y0, x0, x1), Segment(True, y1, x0, x1),
-                            Segment(False, x0, y0, y1), Segment(False, x1, y0, y1)]
+                else:
+                    edges = [Segment(True, y0, x0, x1), Segment(True, y1, x0, x1),
+                             Segment(False, x0, y0, y1), Segment(False, x1, y0, y1)]
+                    (out if stroked else shaded).extend(edges)
+    return out + _undrawn(shaded, out)
+
+
+def _undrawn(edges: list[Segment], drawn: list[Segment]) -> list[Segment]:
+    """The edges of shaded boxes along which no border is drawn.
+
+    A shaded row can stand in for a row separator that is not drawn (a shaded header
+    repeated over the tail of a row broken by the page). Where a drawn border runs
+    along the edge, the drawn one alone places the border.
+    """
+    if not edges:
+        return []
+    by_pos = {h: sorted((s for s in drawn if s.horizontal is h), key=lambda s: s.pos) for h in (True, False)}
+    keys = {h: [s.pos for s in segs] for h, segs in by_pos.items()}
+    out: list[Segment] = []
+    for edge in edges:
+        segs, pos = by_pos[edge.horizontal], keys[edge.horizontal]
+        k = bisect_left(pos, edge.pos - _TOL)
+        near = []
+        while k < len(segs) and pos[k] <= edge.pos + _TOL:
+            near.append(segs[k])
+            k += 1
+        along = sum(max(0.0, min(s.b, edge.b) - max(s.a, edge.a)) for s in near)
+        if along < (edge.b - edge.a) * 0.5:
+            out.append(edge)
     return out
 
 
