@@ -110,3 +110,34 @@ def test_summary_of_counts_under_recommendations_is_not_a_table():
     lines = [(60, 100, "Agency"), (300, 100, "Number of recommendations"),
              (60, 126, "Westmere Police"), (300, 126, "3"), (60, 150, "Westmere Council"), (300, 150, "2")]
     assert aligned_tables(_words(lines), [], 1, 842.0) == ([], None)
+
+
+def _table_page(top, rows, header=True):
+    """Words of a borderless No. | Recommendation | Lead agency table, 13 pt a line."""
+    lines = [(60, top, "No."), (100, top, "Recommendation"), (400, top, "Lead agency")] if header else []
+    y = top + 24 if header else top
+    for rid, text_lines, agency in rows:
+        if rid:
+            lines.append((60, y, rid))
+        if agency:
+            lines.append((400, y, agency))
+        for k, text in enumerate(text_lines):
+            lines.append((100, y + 13 * k, text))
+        y += 13 * len(text_lines) + 10
+    return _words(lines)
+
+
+def test_rows_on_the_next_page_without_the_header_continue_the_table():
+    first = _table_page(600, [("1", ["The council should train its staff in", "routine enquiry about abuse."], "Westmere Council"),
+                              ("2", ["The police should audit its risk", "assessments each year and"], "Westmere Police")])
+    tables, layout = aligned_tables(first, [], 1, 842.0)
+    assert [len(t.rows) for t in tables] == [3] and layout is not None
+    furniture = _words([(60, 40, "OFFICIAL"), (420, 40, "Westmere DHR")])
+    second = furniture + _table_page(80, [("", ["publish the results to the partnership."], ""),
+                                          ("3", ["The trust should record who attends", "appointments with patients."],
+                                           "Westmere Trust")], header=False)
+    tables, _ = aligned_tables(second, [], 2, 842.0, carried=layout)
+    assert len(tables) == 1
+    cells = [[c.text.replace("\n", " ") if c else None for c in row] for row in tables[0].rows]
+    assert cells == [["", "publish the results to the partnership.", ""],
+                     ["3", "The trust should record who attends appointments with patients.", "Westmere Trust"]]
