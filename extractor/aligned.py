@@ -17,15 +17,21 @@ How, and why each rule (measured on python-docx → LibreOffice and reportlab re
   is. Prose, contents entries and two-column text have long groups or no
   "Recommendation" title beside an id/agency/other title, so they never anchor. A title
   wrapped inside its cell ("Lead / agency") is joined from the next row when that row
-  sits at the line pitch and each of its short groups lies under one title.
+  sits within ``_HEADER_WRAP`` word heights and each of its short groups lies under
+  one title (word heights alone cannot tell a wrapped title from the first body row:
+  1.32 heights in LibreOffice output against 1.38 in reportlab's, hence the shortness).
 * **Columns** start at the header titles' left edges: cells are left-aligned in both
   word processors, and the header's x positions are the only ones known before the
   body is read. A body word that straddles a column start ends the table.
 * **Body**: the text rows below the header while every word lies in one column, no
-  baseline step exceeds ``_MAX_STEP`` word heights (the page footer, a gap before the
-  next paragraph), and, where there is an id column, its cell holds an id ("1", "9.2",
-  "R3") or nothing. A full-width paragraph or a heading straddles a column start or puts
-  words in the id column, so it ends the table.
+  baseline step exceeds ``_MAX_STEP`` word heights, the type is not clearly larger (a
+  heading) or smaller after a gap (the page footer), and, where there is an id column,
+  its cell holds an id ("1", "9.2", "R3") or nothing. A full-width paragraph straddles a
+  column start. A heading and a short paragraph in body type can fit the first column:
+  trailing one-column rows after rows that all fill several columns are dropped.
+* **Confirmation**: some row fills two columns side by side, and the text column holds
+  sentences (five words or more, two a line on average), so a summary of counts under
+  "Number of recommendations" or a header-like line over prose is not a table.
 * **Row boundaries**: horizontal rules across the table when there are any inside its
   body; else a non-empty id cell; else a baseline step clearly larger than the body's
   line pitch (rows are separated by the cells' padding, lines within a cell are not).
@@ -36,7 +42,15 @@ How, and why each rule (measured on python-docx → LibreOffice and reportlab re
   first text rows (under the running header) fit its columns.
 
 Cost: called only on the located section's candidate table pages where no ruled table
-was found, on the words already read for ruling (see ``load.PdfFile.tables``).
+was found, on the words already read for ruling (see ``load.PdfFile.tables``). Run on
+every one of the 5,788 pages of the samples and the PDF test corpus (which includes
+camelot's borderless "stream" tables) it finds no table: none has a recommendations
+header over sentences.
+
+Limits: titles centred over their column (the column would start at the title, so the
+body straddles it and no table is found), a theme row spanning the table (it ends the
+table; the rows after it go to line parsing), and header titles centred vertically
+(split over two text rows).
 """
 
 from __future__ import annotations
