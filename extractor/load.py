@@ -18,6 +18,7 @@ from typing import Any
 
 import pymupdf
 
+from .aligned import Layout, aligned_tables
 from .errors import (
     CorruptPDF,
     EmptyFile,
@@ -212,29 +213,46 @@ class PdfFile:
         return rendering
 
     def tables(self, pages: Sequence[int]) -> list[Table]:
-        """Ruled tables on the given 1-based pages only.
+        """Ruled tables on the given 1-based pages only, and borderless ones where none is.
 
         Called after the recommendations section has been located, so table detection
         is paid for on a handful of pages, not the whole report. The grid comes from
         the page's vector drawings (see ``ruling``), ~50× cheaper than ``find_tables``;
         on an OCR'd page, from the borders in its image (see ``_scanned_tables``).
+        A page without a ruled table is searched for a table drawn without borders
+        (see ``aligned``); when one runs to the page's end the next page is read too,
+        for the rows it carries on with.
         """
         doc = self.doc
         tables: list[Table] = []
-        for number in pages:
+        todo = sorted(set(pages))
+        carried: Layout | None = None  # the columns of a borderless table running on
+        while todo:
+            number = todo.pop(0)
             if not 1 <= number <= doc.page_count:
                 continue
             try:
                 page = doc.load_page(number - 1)
                 if number in self._ocr_pages:
                     tables.extend(self._scanned_tables(page, number))
+                    carried = None
                     continue
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
-                if len(drawings) < 4:
-                    continue
-                words = page.get_text("words", flags=_TEXT_FLAGS)
-                tables.extend(find_ruled_tables(drawings, words, number))
+                words = page.get_text("words", flags=_TEXT_FLAGS) if len(drawings) >= 4 else None
+                found = find_ruled_tables(drawings, words, number) if words is not None else []
+                # ---- borderless tables (see ``aligned``): only where no ruled one is
+                layout = None
+                if not found:
+                    if words is None:
+                        words = page.get_text("words", flags=_TEXT_FLAGS)
+                    found, layout = aligned_tables(words, drawings, number, page.rect.height, carried)
+                if layout is not None and (not todo or todo[0] != number + 1):
+                    todo.insert(0, number + 1)
+                carried = layout
+                # ----
+                tables.extend(found)
             except Exception as exc:  # a broken page degrades to "no table"
+                carried = None
                 log.debug("table detection failed on page %d: %s", number, exc)
         return tables
 

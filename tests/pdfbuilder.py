@@ -2,7 +2,9 @@
 
 Blocks are tuples: ("h1", text), ("h2", text), ("h3", text), ("p", text),
 ("bold", text), ("bullet", text), ("item", marker, text) (hanging indent),
-("table", [[cells], ...], col_widths or None), ("pagebreak",), ("toc", [(title, page)]).
+("table", [[cells], ...], col_widths or None[, extra TableStyle commands]), ("pagebreak",),
+("toc", [(title, page)]). A table is drawn with a grid unless its extra commands include
+("NOGRID",) (borderless Word tables; add LINEBELOW etc. for horizontal rules only).
 Every page gets a running header and a "Page N of M" footer, like council reports.
 """
 
@@ -61,8 +63,10 @@ def build_pdf(blocks: Sequence[Block], *, header: str = "OFFICIAL - SENSITIVE", 
             data = [[Paragraph(str(c), st["cell"]) if c is not None else "" for c in row] for row in block[1]]
             widths = block[2] if len(block) > 2 and block[2] else None
             table = Table(data, colWidths=widths, repeatRows=1)
-            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-            style += list(block[3]) if len(block) > 3 else []
+            extra = list(block[3]) if len(block) > 3 else []
+            grid = [] if ("NOGRID",) in extra else [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+            style = [*grid, ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            style += [cmd for cmd in extra if cmd != ("NOGRID",)]
             table.setStyle(TableStyle(style))
             flow.append(table)
             flow.append(Spacer(1, 8))
