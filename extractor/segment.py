@@ -473,8 +473,8 @@ def _is_group_title(line: Line, mk: Marker, body: float, markers: list[Marker | 
     if rest.endswith((".", ";", ",")) or len(rest.split()) > 10:
         return False
     styled = line.bold or line.size >= body + 0.9
-    if _GROUP_WORDS.search(rest) and (styled or mk.kind in ("decimal", "int")):
-        return True
+    if (_GROUP_WORDS.search(rest) or REC_HEADING.match(rest)) and (styled or mk.kind in ("decimal", "int")):
+        return True  # "9.1 Single agency recommendations", "8.1 Recommendations of the review"
     if not styled:
         return False
     # A styled title followed by deeper-numbered or lettered items.

@@ -168,3 +168,15 @@ def test_action_by_lines_and_bracketed_roman_ids():
         ("(i)", "Audit the use of the domestic abuse flag on patient records.", "Northshire Integrated Care Board"),
         ("(ii)", "Remind officers to record the presence of children.", "Northshire Police"),
     ]
+
+
+def test_a_numbered_recommendations_subheading_titles_the_list():
+    blocks = INTRO + [
+        ("h1", "8. Recommendations"),
+        ("h2", "8.1 Recommendations of the review"),
+        ("p", "The panel makes the recommendations below."),
+        ("item", "1.", "Northshire Police should review how repeat calls are flagged."),
+        ("item", "2.", "The Probation Service should check addresses with the police."),
+        *GLOSSARY,
+    ]
+    assert [r[0] for r in rows(extract(blocks))] == ["1", "2"]
