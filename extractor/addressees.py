@@ -42,6 +42,14 @@ _DIRECTIVE_VERBS = {
     "implement", "implements", "introduce", "introduces", "raise", "raises", "seek", "seeks",
     "continue", "continues", "are", "is", "request", "requests",
 }
+# "The ambulance service should", "That the drug and alcohol service reviews": a body
+# named in lower case by its type, then a directive verb.
+_LOWER_SUBJECT = re.compile(
+    r"^(?:[Tt]hat\s+)?[Tt]he\s+(?P<who>(?:[a-z][\w'’-]*\s+){0,4}?"
+    r"(?:service|services|team|teams|trust|council|authority|police|practices|providers|commissioners|"
+    r"board|hospital|unit|partnership))\s+(?:should|must|shall|will|is\s+to|are\s+to|to|"
+    r"reviews?|ensures?|considers?|develops?|provides?|works?)\b"
+)
 _TOKEN = re.compile(r"\([A-Za-z&]{2,12}\)|[\w’'&./-]+|,")
 _GENERIC = re.compile(r"^(?:all|partner|relevant|the|other)?\s*(?:partner\s+)?(?:agencies|organisations|partners)$", re.I)
 _NOT_SUBJECT = re.compile(
@@ -94,6 +102,8 @@ def subject_of(text: str) -> str | None:
     (the verb): "That the Home Office considers …" → "Home Office".
     """
     first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0]
+    if first[:4].lower() in ("the ", "that") and (m := _LOWER_SUBJECT.match(first)):
+        return m.group("who")  # "The ambulance service should …": a generic body, in lower case
     tokens = _TOKEN.findall(first)
     i = 0
     if tokens[i : i + 1] and tokens[i].lower() == "that":

@@ -238,13 +238,13 @@ class PdfFile:
                     carried = None
                     continue
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
-                words = page.get_text("words", flags=_TEXT_FLAGS) if len(drawings) >= 4 else None
+                words = table_words(page) if len(drawings) >= 4 else None
                 found = find_ruled_tables(drawings, words, number) if words is not None else []
                 # ---- borderless tables (see ``aligned``): only where no ruled one is
                 layout = None
                 if not found:
                     if words is None:
-                        words = page.get_text("words", flags=_TEXT_FLAGS)
+                        words = table_words(page)
                     found, layout = aligned_tables(words, drawings, number, page.rect.height, carried)
                 if layout is not None and (not todo or todo[0] != number + 1):
                     todo.insert(0, number + 1)
@@ -469,6 +469,36 @@ def _needs_ocr(text: str, settings: Settings) -> bool:
     if settings.ocr == "always":
         return True
     return len(text) < 20 or (len(text) < 1000 and len("".join(text.split())) < 20)
+
+
+def table_words(page: pymupdf.Page) -> list[tuple[Any, ...]]:
+    """The page's words for table cells, without footnote reference marks.
+
+    Page lines drop superscript digits (``page_lines``); MuPDF's word list has no fonts,
+    and glues a mark to the word before it ("annually.1"), so the marks are found in
+    the page's spans and cut from the words they fall in.
+    """
+    textpage = page.get_textpage(flags=_TEXT_FLAGS)
+    words = textpage.extractWORDS()
+    marks = [
+        (pymupdf.Rect(span["bbox"]), span["text"].strip())
+        for block in textpage.extractDICT(sort=False)["blocks"] if block.get("type") == 0
+        for line in block["lines"] for span in line["spans"]
+        if span["flags"] & 1 and span["text"].strip().isdigit()
+    ]
+    if not marks:
+        return words
+    out = []
+    for word in words:
+        box, text = pymupdf.Rect(word[:4]), word[4]
+        for rect, digits in marks:
+            if text.endswith(digits) and rect.x0 >= box.x0 - 0.5 and rect.x1 <= box.x1 + 0.5 \
+                    and rect.y0 < box.y1 and rect.y1 > box.y0:
+                text = text[: -len(digits)]
+                break
+        if text:
+            out.append((*word[:4], text, *word[5:]))
+    return out
 
 
 def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None) -> list[Line]:

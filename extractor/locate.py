@@ -185,7 +185,12 @@ def locate_sections(document: Document) -> list[Section]:
         if kind is None:
             continue
         end = _section_end(lines, i, style, skip_pages)
-        body = tuple(lines[i + 1 : end])
+        first = i + 1
+        heading_text = line.text.strip()
+        while first < end and first - i <= 2 and _wraps_onto(lines, first - 1, first):
+            heading_text += " " + lines[first].text.strip()  # "… Darlington NHS / Foundation Trust"
+            first += 1
+        body = tuple(lines[first:end])
         if not body:
             continue
         if parents is None:
@@ -203,7 +208,7 @@ def locate_sections(document: Document) -> list[Section]:
                 kind = "agency"
         sections.append(
             Section(
-                heading=line.text.strip(),
+                heading=heading_text,
                 start_page=line.page,
                 end_page=body[-1].page,
                 kind=kind,
@@ -233,6 +238,20 @@ def _heading_kind(line: Line, lines: list[Line], i: int, style: _Style) -> str |
     if ACTION_PLAN_HEADING.match(text):
         return "action_plan"
     return None
+
+
+def _wraps_onto(lines: list[Line], a: int, b: int) -> bool:
+    """Line ``b`` is the rest of heading line ``a``, which ran to the right margin."""
+    head, nxt = lines[a], lines[b]
+    if nxt.page != head.page or nxt.bold != head.bold or abs(nxt.size - head.size) >= 0.3:
+        return False
+    if not -0.5 * head.size <= nxt.top - head.bottom < 0.5 * head.size or abs(nxt.x0 - head.x0) > 2:
+        return False
+    text = head.text.rstrip()
+    if text.endswith((":", ".", ";")) or len(nxt.text.split()) > 8 or _NUMBER.match(nxt.text.strip()):
+        return False
+    right = max((ln.bbox[2] for ln in lines[max(0, a - 30) : a + 30] if ln.page == head.page), default=head.bbox[2])
+    return head.bbox[2] >= right - 0.2 * (right - head.x0)
 
 
 def _standalone_label(lines: list[Line], i: int, style: _Style) -> bool:

@@ -41,14 +41,14 @@ _SECTION_PRIORITY = {"main": 0, "agency": 0, "conclusions": 1, "exec_summary": 2
                      "action_plan": 3}
 # Where a mixed section turns from narrative to recommendations.
 _RECS_START = re.compile(
-    r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+recommendations|"
-    r"following\s+recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below|follow)|"
+    r"(?:recommends?|recommended)(?:\s+that)?\s*[:.]?\s*$|makes?\s+the\s+following\s+(?:[\w-]+\s+){0,2}recommendations|"
+    r"following\s+(?:[\w-]+\s+){0,2}recommendations|recommendations\s+(?:are\s+)?(?:as\s+follows|set\s+out\s+below|below|follow)|"
     r"^recommendations?\s*:?$",
     re.I,
 )
 # A numbered paragraph that talks about the recommendations rather than making one.
 _PREAMBLE = re.compile(
-    r"^(?:the|these|this|all|each|our|its)?\s*(?:panel|review|recommendations?|following|section|chapter|report)\b.{0,200}?"
+    r"^(?:the|these|this|all|each|our|its)?\s*(?:[\w'’-]+\s+){0,3}?(?:panel|review|recommendations?|following|section|chapter|report)\b.{0,200}?"
     r"\b(?:following|below|set\s+out|as\s+follows|grouped|listed|are\s+made|makes?|numbered|ordered)\b",
     re.I,
 )
@@ -124,8 +124,10 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     if section.kind == "conclusions":
         lines, announced = _after_recs_start(lines)
     line_rows = segment_lines(lines, section, paragraphs=not table_rows)
-    if not announced:
-        # no "the panel recommends:" to cut at: keep only items phrased as directives
+    if not announced or table_rows:
+        # No "the panel recommends:" to cut at, or the recommendations are in a table and
+        # the numbered paragraphs around it introduce or discuss them: keep only items
+        # phrased as directives.
         line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
@@ -157,7 +159,11 @@ def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:
 
 
 def _section_agency(section: Section) -> str | None:
-    """An agency chapter's name, for a "Recommendations" subsection inside it."""
+    """The agency a section is for: named by its heading ("Recommendations for the
+    Probation Service"), or the agency chapter a "Recommendations" subsection sits in."""
+    m = _FOR_AGENCY.match(re.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", section.heading))
+    if m and m.group("who") and _looks_like_agency(m.group("who")) and not _GROUP_WORDS.search(m.group("who")):
+        return m.group("who").strip()
     if section.kind == "agency" and section.parent:
         return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", section.parent).strip() or None
     return None
@@ -181,15 +187,18 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
     if scheme is None:
         return _paragraph_rows(lines, section, body) if paragraphs else []
     walk = _Walk(scheme=scheme, item_x=_item_indent(lines, markers, scheme, groups))
+    runs = _group_runs(lines, markers, groups, body, scheme)
     tail = False  # this line ends a subheading that wrapped
     for i, (line, mk) in enumerate(zip(lines, markers)):
+        if i in runs:
+            walk.scheme, walk.item_x = runs[i]
         subheading = tail or _is_subheading(line, mk, body, lines, i) and not _LABEL_LINE.match(line.text.strip())
         tail = subheading and _continues_heading(lines, i, body)
         if walk.pending and not subheading:
             walk.flush()  # a "wrapped" heading whose tail turned out not to be one
         if i in groups and mk is not None:
             walk.group(mk)
-        elif (mk is not None and _family(mk.kind) == scheme
+        elif (mk is not None and _family(mk.kind) == walk.scheme
               and (walk.item_x is None or line.x0 <= walk.item_x + 12)
               and not _wrapped_reference(walk.current, lines, i, mk)):
             walk.start(line, mk, titled=_has_title(lines, markers, i, body))
@@ -199,6 +208,36 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
             walk.continue_item(line, mk)
     rows = [_to_row(item, section) for item in walk.items if join_lines(item.parts)]
     return [r for r in rows if not _is_preamble(r.text) and not _is_closing(r.text)]
+
+
+def _group_runs(lines: list[Line], markers: list[Marker | None], groups: set[int], body: float,
+                scheme: str) -> dict[int, tuple[str, float | None]]:
+    """The numbering scheme (and item indent) of each run of lines between group titles.
+
+    "8.1 Panel recommendations" may number its items 8.1.1, 8.1.2 while "8.2 Single
+    agency recommendations" restarts "1.", "2." under each agency: one scheme for the
+    whole section would drop one of the lists. Runs start at numbered group titles and
+    at styled "… recommendations" subheadings; a run without markers of its own keeps
+    the section's scheme. Returns {first line index of a run: (scheme, indent)}.
+    """
+    starts = sorted(groups | {
+        i for i, (line, mk) in enumerate(zip(lines, markers))
+        if mk is None and _is_subheading(line, mk, body, lines, i)
+        and (_GROUP_WORDS.search(line.text.strip()) or REC_HEADING.match(line.text.strip()))
+    })
+    if not starts:
+        return {}
+    runs: dict[int, tuple[str, float | None]] = {}
+    bounds = [0, *starts, len(lines)]
+    for start, end in zip(bounds, bounds[1:]):
+        if start >= end:
+            continue
+        local_groups = {i - start for i in groups if start <= i < end}
+        own = choose_scheme(lines[start:end], markers[start:end], local_groups) or scheme
+        runs[start] = (own, _item_indent(lines[start:end], markers[start:end], own, local_groups))
+    if len({value[0] for value in runs.values()}) == 1:
+        return {}  # one scheme throughout: the section's own indent stands
+    return runs
 
 
 def _wrapped_reference(current: _Item | None, lines: list[Line], i: int, mk: Marker) -> bool:

@@ -29,6 +29,9 @@ def row(text: str, hint: str | None = None) -> Row:
         ("Consider the introduction of training", None),
         ("Remind GPs to ask about domestic abuse", None),
         ("Audit MARAC referrals each quarter", None),
+        ("The ambulance service should record who was present.", "ambulance service"),
+        ("That the drug and alcohol service reviews its policy.", "drug and alcohol service"),
+        ("The use of the risk tool should be audited.", None),
     ],
 )
 def test_subject_of(text, who):

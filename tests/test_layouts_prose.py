@@ -180,3 +180,62 @@ def test_a_numbered_recommendations_subheading_titles_the_list():
         *GLOSSARY,
     ]
     assert [r[0] for r in rows(extract(blocks))] == ["1", "2"]
+
+
+def test_each_group_keeps_its_own_numbering():
+    # "8.1.1" items under the panel's group, "1.", "2." restarting under each agency
+    blocks = INTRO + [
+        ("h1", "8. Recommendations"),
+        ("h2", "8.1 Panel recommendations"),
+        ("item", "8.1.1", "The Community Safety Partnership should commission awareness sessions for faith groups."),
+        ("item", "8.1.2", "The Community Safety Partnership should seek assurance that the learning has been shared."),
+        ("h2", "8.2 Single agency recommendations"),
+        ("h3", "Northshire Police"),
+        ("item", "1.", "Northshire Police should record the views of children present at incidents."),
+        ("item", "2.", "Northshire Police should show call history to officers before they attend."),
+        ("h3", "Northshire Council"),
+        ("item", "1.", "Adult social care should offer every carer a private conversation about their safety."),
+        *GLOSSARY,
+    ]
+    assert [(r[0], r[2]) for r in rows(extract(blocks))] == [
+        ("8.1.1", "Community Safety Partnership"), ("8.1.2", "Community Safety Partnership"),
+        ("1", "Northshire Police"), ("2", "Northshire Police"), ("1", "Northshire Council"),
+    ]
+
+
+def test_numbered_paragraphs_around_a_recommendations_table_are_not_rows():
+    table = [["No.", "Recommendation", "Lead agency"],
+             ["1", "Northshire Police should review how repeat calls are flagged.", "Northshire Police"],
+             ["2", "The Probation Service should check addresses with the police.", "Probation Service"]]
+    blocks = INTRO + [
+        ("h1", "8. Recommendations"),
+        ("item", "8.1", "The review panel makes two recommendations, set out in the table below."),
+        ("item", "8.2", "Several agencies identified learning of their own and have already acted on it."),
+        ("table", table, None),
+        ("item", "8.3", "All recommendations were discussed with the agencies before the report was finished."),
+        *GLOSSARY,
+    ]
+    assert [r[0] for r in rows(extract(blocks))] == ["1", "2"]
+
+
+def test_footnote_marks_are_not_table_cell_text():
+    table = [["No.", "Recommendation", "Lead agency"],
+             ["1", "Northshire Police should audit the use of the flag annually.<super>1</super>", "Northshire Police"],
+             ["2", "The Probation Service should check addresses with the police.", "Probation Service"]]
+    blocks = INTRO + [("h1", "8. Recommendations"), ("table", table, None), *GLOSSARY]
+    assert rows(extract(blocks))[0][1] == "Northshire Police should audit the use of the flag annually."
+
+
+def test_a_recommendations_heading_that_wraps_names_its_agency():
+    name = "Northshire and Southshire Community Health and Social Care Partnership NHS Foundation Trust"
+    blocks = INTRO + [
+        ("h1", "6. Analysis"),
+        ("p", filler(4)),
+        ("h2", f"Recommendations for {name}"),
+        ("p", "The mental health trust should ask partners about risk before a patient leaves hospital."),
+        ("h1", "7. Conclusions"),
+        ("p", filler(3)),
+    ]
+    report = extract(blocks)
+    assert report.sections[0].heading == f"Recommendations for {name}"
+    assert [r[2] for r in rows(report)] == [name]

@@ -231,6 +231,16 @@ def test_report_acronyms_win_over_registry(reg: AgencyRegistry) -> None:
     assert not m.matched and m.method == "ambiguous"
 
 
+def test_registry_acronym_when_the_reports_expansion_names_nothing(reg: AgencyRegistry) -> None:
+    # a glossary cell cut at its wrap: the start of the registry's body for the acronym
+    ctx = MatchContext(acronyms={"CWP": "Cheshire and Wirral Partnership NHS"}, area="Cheshire East")
+    [m] = reg.resolve("CWP", context=ctx)
+    assert (m.canonical, m.method) == ("Cheshire and Wirral Partnership NHS Foundation Trust", "acronym")
+    # a body of the report's own, by the same letters: the report's meaning stands
+    [m] = reg.resolve("CPS", context=MatchContext(acronyms={"CPS": "Children's Placement Service"}))
+    assert not m.matched and m.method == "acronym-report"
+
+
 def test_split_keeps_one_body_names_whole(reg: AgencyRegistry) -> None:
     names = [m.canonical for m in reg.resolve("Bassetlaw, Newark and Sherwood CSP")]
     assert names == ["Bassetlaw, Newark and Sherwood Community Safety Partnership"]

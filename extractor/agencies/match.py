@@ -332,7 +332,11 @@ class AgencyRegistry:
         expansion = scope.acronyms.get(k)
         if expansion is not None:
             inner = self._single(expansion, scope, acronyms=False)
-            return AgencyMatch(raw, inner.canonical, inner.kind, "acronym-report", inner.score, inner.matched)
+            if inner.matched or not self._registry_reading(k, expansion):
+                return AgencyMatch(raw, inner.canonical, inner.kind, "acronym-report", inner.score, inner.matched)
+            # The report's expansion names nothing the registry holds, but it is the
+            # start of the body the registry knows by this acronym (a glossary cell cut
+            # at its wrap: "Cheshire and Wirral Partnership NHS"): that body is meant.
         ids = self._acronyms.get(k)
         if not ids:
             return None
@@ -341,6 +345,12 @@ class AgencyRegistry:
         if len(ids) != 1:
             return _unmatched(raw, "ambiguous")
         return self._emit(raw, ids[0], "acronym", 100.0, scope)
+
+    def _registry_reading(self, k: str, expansion: str) -> bool:
+        """True when the registry's one body for acronym ``k`` begins with ``expansion``."""
+        ids = self._acronyms.get(k) or ()
+        words = key(expansion).split()
+        return len(ids) == 1 and len(words) >= 2 and key(self.agencies[ids[0]].canonical).split()[: len(words)] == words
 
     def _near(self, ids: tuple[int, ...], area: reg.Area | None) -> tuple[int, ...]:
         """Keep the bodies of an ambiguous acronym that belong to the report's area."""

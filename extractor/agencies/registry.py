@@ -41,7 +41,7 @@ KINDS = frozenset({
     "national-government", "voluntary-sector", "role", "pcc", "fire", "other",
 })
 _CANONICAL, _ALIAS, _DERIVED = 3, 2, 1
-_DISTINCT_STEM = re.compile(r"\b(Health|Healthcare|Hospitals?|Partnership|Care)\b")
+_DISTINCT_STEM = re.compile(r"\b(Health|Healthcare|Hospitals?|Partnership|Care|Ambulance)\b")
 
 
 @dataclass(frozen=True, slots=True)
