@@ -30,7 +30,13 @@ from .errors import (
 from .models import Document, Line, Page, Table
 from .ocr_cache import OcrCache, OcrPage
 from .raster import find_rulings
-from .ruling import Rulings, find_ruled_tables, tables_from_segments
+from .ruling import (
+    Rulings,
+    find_ruled_tables,
+    segments_from_drawings,
+    tables_from_segments,
+    transform_segments,
+)
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -232,6 +238,11 @@ class PdfFile:
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
                 if len(drawings) < 4:
                     continue
+                if page.rotation:  # drawings come unrotated: turn them as the words are
+                    words = text_page(page).extractWORDS()
+                    segments = transform_segments(segments_from_drawings(drawings), tuple(page.rotation_matrix))
+                    tables.extend(tables_from_segments(segments, words, number))
+                    continue
                 words = page.get_text("words", flags=_TEXT_FLAGS)
                 tables.extend(find_ruled_tables(drawings, words, number))
             except Exception as exc:  # a broken page degrades to "no table"
@@ -333,7 +344,7 @@ def _read_pages(
         try:
             page = doc.load_page(index)
             rect = page.rect
-            textpage = page.get_textpage(flags=_TEXT_FLAGS)
+            textpage = text_page(page)
             lines: list[Line] | None = None
             if index <= detail_until:
                 lines = page_lines(page, index + 1, textpage=textpage)
@@ -453,12 +464,30 @@ def _needs_ocr(text: str, settings: Settings) -> bool:
     return len(text) < 20 or (len(text) < 1000 and len("".join(text.split())) < 20)
 
 
+def text_page(page: pymupdf.Page) -> pymupdf.TextPage:
+    """The page's text as it is displayed: turned by its ``/Rotate``, if it has one.
+
+    MuPDF reports text in the unrotated page's space, so on a landscape action plan
+    stored as a portrait page with ``/Rotate 90`` every line would run bottom to top,
+    its box would be tall and thin and the table columns would be rows. Extracting with
+    ``page.rotation_matrix`` makes MuPDF lay the text out in the displayed frame (line
+    direction, blocks and boxes as on screen, in ``page.rect``, which is already the
+    displayed size), at no cost per line. The clip must then be the displayed page:
+    MuPDF applies ``TEXT_MEDIABOX_CLIP`` to the unrotated box in the turned space, which
+    would cut off whatever lies beyond the portrait width. Unrotated pages, the common
+    case, take MuPDF's plain path unchanged.
+    """
+    if not page.rotation:
+        return page.get_textpage(flags=_TEXT_FLAGS)
+    return page.get_textpage(clip=page.rect, flags=_TEXT_FLAGS, matrix=page.rotation_matrix)
+
+
 def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None) -> list[Line]:
     """One ``Line`` per visual text line of a MuPDF page, in MuPDF's reading order."""
     out: list[Line] = []
     styles: dict[tuple[str, int], tuple[bool, bool]] = {}  # (font, flags) → (bold, italic)
     if textpage is None:
-        textpage = page.get_textpage(flags=_TEXT_FLAGS)
+        textpage = text_page(page)
     raw = textpage.extractDICT(sort=False)
     for block_no, block in enumerate(raw["blocks"]):
         if block.get("type", 0) != 0:
