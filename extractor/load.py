@@ -261,14 +261,15 @@ class PdfFile:
         lines = read.lines
         if len(lines) < 4:
             return []
-        rulings = read.rulings if read.rulings is not None else self._find_rulings(page)
+        rulings = read.rulings if read.rulings is not None else self._find_rulings(page, read.rotation)
         if len(rulings.vertical) < 2:
             return []
         words = [(*rulings.frame_box(line.bbox), line.text) for line in lines]
         return tables_from_segments(list(rulings.segments), words, number)
 
-    def _find_rulings(self, page: pymupdf.Page) -> Rulings:
-        """The borders in a render of the page, for OCR that did not look for them."""
+    def _find_rulings(self, page: pymupdf.Page, rotation: int = 0) -> Rulings:
+        """The borders in a render of the page, for OCR that did not look for them
+        (in the upright frame OCR read it in, when it turned the page ``rotation``)."""
         import numpy as np  # numpy comes with pandas; only scanned tables need it here
 
         rect = page.rect
@@ -277,6 +278,8 @@ class PdfFile:
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
         self._rendered = True
         gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
+        if rotation:
+            return find_rulings(np.ascontiguousarray(np.rot90(gray, -(rotation // 90) % 4)), dpi)
         return find_rulings(gray, dpi, origin=(rect.x0, rect.y0))
 
 
@@ -360,7 +363,10 @@ def _read_pages(
             if ocr_hook is not None and _needs_ocr(text, settings):
                 read = _as_ocr_page(ocr_hook(page, index + 1))
                 if read is not None:
-                    pages.append(Page(index + 1, rect.width, rect.height, read.lines, True))
+                    # a scan read after turning it upright (``OcrPage.rotation``) is
+                    # sized as read: sideways pages swap width and height
+                    width, height = (rect.height, rect.width) if read.rotation in (90, 270) else (rect.width, rect.height)
+                    pages.append(Page(index + 1, width, height, read.lines, True))
                     if ocr_pages is not None:
                         ocr_pages[index + 1] = read
                     continue
