@@ -31,7 +31,13 @@ from .errors import (
 from .models import Document, Line, Page, Table
 from .ocr_cache import OcrCache, OcrPage
 from .raster import find_rulings
-from .ruling import Rulings, find_ruled_tables, tables_from_segments
+from .ruling import (
+    Rulings,
+    find_ruled_tables,
+    segments_from_drawings,
+    tables_from_segments,
+    transform_segments,
+)
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -238,14 +244,23 @@ class PdfFile:
                     carried = None
                     continue
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
+                rotated = bool(page.rotation)
                 words = table_words(page) if len(drawings) >= 4 else None
-                found = find_ruled_tables(drawings, words, number) if words is not None else []
+                if words is None:
+                    found = []
+                elif rotated:  # drawings come unrotated: turn them as the words are
+                    segments = transform_segments(segments_from_drawings(drawings), tuple(page.rotation_matrix))
+                    found = tables_from_segments(segments, words, number)
+                else:
+                    found = find_ruled_tables(drawings, words, number)
                 # ---- borderless tables (see ``aligned``): only where no ruled one is
                 layout = None
                 if not found:
                     if words is None:
                         words = table_words(page)
-                    found, layout = aligned_tables(words, drawings, number, page.rect.height, carried)
+                    # (a rotated page's drawings are in the unrotated frame: rows by ids and gaps)
+                    found, layout = aligned_tables(words, [] if rotated else drawings, number,
+                                                   page.rect.height, carried)
                 if layout is not None and (not todo or todo[0] != number + 1):
                     todo.insert(0, number + 1)
                 carried = layout
@@ -268,14 +283,15 @@ class PdfFile:
         lines = read.lines
         if len(lines) < 4:
             return []
-        rulings = read.rulings if read.rulings is not None else self._find_rulings(page)
+        rulings = read.rulings if read.rulings is not None else self._find_rulings(page, read.rotation)
         if len(rulings.vertical) < 2:
             return []
         words = [(*rulings.frame_box(line.bbox), line.text) for line in lines]
         return tables_from_segments(list(rulings.segments), words, number)
 
-    def _find_rulings(self, page: pymupdf.Page) -> Rulings:
-        """The borders in a render of the page, for OCR that did not look for them."""
+    def _find_rulings(self, page: pymupdf.Page, rotation: int = 0) -> Rulings:
+        """The borders in a render of the page, for OCR that did not look for them
+        (in the upright frame OCR read it in, when it turned the page ``rotation``)."""
         import numpy as np  # numpy comes with pandas; only scanned tables need it here
 
         rect = page.rect
@@ -284,6 +300,8 @@ class PdfFile:
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
         self._rendered = True
         gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
+        if rotation:
+            return find_rulings(np.ascontiguousarray(np.rot90(gray, -(rotation // 90) % 4)), dpi)
         return find_rulings(gray, dpi, origin=(rect.x0, rect.y0))
 
 
@@ -351,7 +369,7 @@ def _read_pages(
         try:
             page = doc.load_page(index)
             rect = page.rect
-            textpage = page.get_textpage(flags=_TEXT_FLAGS)
+            textpage = text_page(page)
             lines: list[Line] | None = None
             if index <= detail_until:
                 lines = page_lines(page, index + 1, textpage=textpage)
@@ -367,7 +385,10 @@ def _read_pages(
             if ocr_hook is not None and _needs_ocr(text, settings):
                 read = _as_ocr_page(ocr_hook(page, index + 1))
                 if read is not None:
-                    pages.append(Page(index + 1, rect.width, rect.height, read.lines, True))
+                    # a scan read after turning it upright (``OcrPage.rotation``) is
+                    # sized as read: sideways pages swap width and height
+                    width, height = (rect.height, rect.width) if read.rotation in (90, 270) else (rect.width, rect.height)
+                    pages.append(Page(index + 1, width, height, read.lines, True))
                     if ocr_pages is not None:
                         ocr_pages[index + 1] = read
                     continue
@@ -471,6 +492,24 @@ def _needs_ocr(text: str, settings: Settings) -> bool:
     return len(text) < 20 or (len(text) < 1000 and len("".join(text.split())) < 20)
 
 
+def text_page(page: pymupdf.Page) -> pymupdf.TextPage:
+    """The page's text as it is displayed: turned by its ``/Rotate``, if it has one.
+
+    MuPDF reports text in the unrotated page's space, so on a landscape action plan
+    stored as a portrait page with ``/Rotate 90`` every line would run bottom to top,
+    its box would be tall and thin and the table columns would be rows. Extracting with
+    ``page.rotation_matrix`` makes MuPDF lay the text out in the displayed frame (line
+    direction, blocks and boxes as on screen, in ``page.rect``, which is already the
+    displayed size), at no cost per line. The clip must then be the displayed page:
+    MuPDF applies ``TEXT_MEDIABOX_CLIP`` to the unrotated box in the turned space, which
+    would cut off whatever lies beyond the portrait width. Unrotated pages, the common
+    case, take MuPDF's plain path unchanged.
+    """
+    if not page.rotation:
+        return page.get_textpage(flags=_TEXT_FLAGS)
+    return page.get_textpage(clip=page.rect, flags=_TEXT_FLAGS, matrix=page.rotation_matrix)
+
+
 def table_words(page: pymupdf.Page) -> list[tuple[Any, ...]]:
     """The page's words for table cells, without footnote reference marks.
 
@@ -478,7 +517,7 @@ def table_words(page: pymupdf.Page) -> list[tuple[Any, ...]]:
     and glues a mark to the word before it ("annually.1"), so the marks are found in
     the page's spans and cut from the words they fall in.
     """
-    textpage = page.get_textpage(flags=_TEXT_FLAGS)
+    textpage = text_page(page)
     words = textpage.extractWORDS()
     marks = [
         (pymupdf.Rect(span["bbox"]), span["text"].strip())
@@ -506,7 +545,7 @@ def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | Non
     out: list[Line] = []
     styles: dict[tuple[str, int], tuple[bool, bool]] = {}  # (font, flags) → (bold, italic)
     if textpage is None:
-        textpage = page.get_textpage(flags=_TEXT_FLAGS)
+        textpage = text_page(page)
     raw = textpage.extractDICT(sort=False)
     for block_no, block in enumerate(raw["blocks"]):
         if block.get("type", 0) != 0:

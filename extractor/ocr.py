@@ -11,8 +11,10 @@ as possible like a born-digital one.
 The page is rendered to a grayscale PNG (at most ``MAX_PIXELS``), piped to
 ``tesseract stdin stdout --psm 4 hocr`` and the hOCR lines are mapped back to PDF
 points. Boldness is estimated from the ink: bold strokes are thicker relative to the
-text height than regular ones. Pages are not rotated first: an upside-down scan is
-read slowly (~60 s a page) and badly; orientation detection (``--psm 0``) is future work.
+text height than regular ones. A page scanned sideways or upside down is turned upright
+before it is read (see ``orient``: a projection test, and Tesseract's orientation
+detection only where the page may be turned); its lines and borders are then in the
+upright frame, and ``OcrPage.rotation`` says how far it was turned.
 A ruled table is read cell by cell: see ``ocr_tables``.
 """
 
@@ -24,12 +26,14 @@ import os
 import shutil
 import subprocess
 
+import numpy as np
 import pymupdf
 
 from .hocr import OcrLine, clean_word, parse_hocr
 from .models import Line
 from .ocr_cache import OcrPage
 from .ocr_tables import cut_at_borders, image_of, page_rulings, reread_cells
+from .orient import OSD_TIMEOUT_SECONDS, detect, lines_run_down, reads_as_text, turned
 from .ruling import Rulings
 
 __all__ = ["OcrLine", "clean_word", "parse_hocr"]  # hOCR parsing lives in ``hocr``
@@ -62,7 +66,7 @@ _BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a lin
 _ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
 # Bump when a change here alters the lines OCR produces (hOCR parsing, boxes, boldness):
 # it is part of ``fingerprint()``, so pages cached by ``ocr_cache`` before are OCR'd again.
-OUTPUT_VERSION = 3  # 2: lines cut at table borders; 3: borders sought at <= 4 MP
+OUTPUT_VERSION = 4  # 2: lines cut at table borders; 3: borders sought at <= 4 MP; 4: turned pages read upright
 
 
 def tesseract_binary() -> str | None:
@@ -166,31 +170,34 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
     used_dpi = choose_dpi(rect.width, rect.height, dpi)
     try:
         pix = page.get_pixmap(dpi=used_dpi, colorspace=pymupdf.csGRAY, alpha=False)
-        png = pix.tobytes("png")
     except Exception as exc:  # MuPDF render failures (broken image streams, memory)
         log.warning("page %d: cannot render for OCR: %s", number, exc)
         return None
     if _is_blank(pix):  # nothing to read: skip the OCR engine
         return OcrPage((), Rulings(()))
-    hocr = run_tesseract(png, binary=binary, timeout=timeout, label=f"page {number}")
-    if hocr is None:
+    label = f"page {number}"
+    gray = image_of(pix.samples_mv, pix.width, pix.height, pix.n)
+    read = _read_upright(pix, gray, used_dpi, binary=binary, timeout=timeout, label=label)
+    if read is None:
         return None
+    hocr, gray, rotation = read
     scale = 72.0 / used_dpi
     raw = join_row_fragments(parse_hocr(hocr))
-    gray = image_of(pix.samples_mv, pix.width, pix.height, pix.n)
     rulings = page_rulings(gray, used_dpi)
     if rulings.segments:  # a ruled table: one line per cell, and every label read
         raw = cut_at_borders(raw, rulings, scale)
         raw = reread_cells(raw, rulings, gray, scale, functools.partial(
             run_tesseract, binary=binary, timeout=min(timeout, CELL_TIMEOUT_SECONDS),
             label=f"page {number} cell", psm=CELL_SEGMENTATION))
-    strokes = _stroke_ratios(pix, raw)
+    strokes = _stroke_ratios(gray, raw)
     bold = _bold_flags(strokes)
+    # A turned page's lines are placed in its upright frame, which starts at (0, 0).
+    dx, dy = (rect.x0, rect.y0) if not rotation else (0.0, 0.0)
     lines = tuple(
         Line(
             text=line.text,
             page=number,
-            bbox=_font_box(line, scale, rect.x0, rect.y0),
+            bbox=_font_box(line, scale, dx, dy),
             size=round(line.x_size * scale, 1),
             bold=is_bold,
             font="ocr",
@@ -198,7 +205,46 @@ def ocr_page(page: pymupdf.Page, number: int, *, dpi: int = DEFAULT_DPI,
         )
         for line, is_bold in zip(raw, bold, strict=True)
     )
-    return OcrPage(lines, rulings.shifted(rect.x0, rect.y0) if (rect.x0, rect.y0) != (0, 0) else rulings)
+    return OcrPage(lines, rulings.shifted(dx, dy) if (dx, dy) != (0, 0) else rulings, rotation)
+
+
+def _read_upright(pix: pymupdf.Pixmap, gray: np.ndarray, dpi: int, *, binary: str, timeout: float,
+                  label: str) -> tuple[str, np.ndarray, int] | None:
+    """OCR the page the right way up: (hOCR, the image read, its clockwise turn).
+
+    Upright pages pay only the projection test (milliseconds) and a word count of the
+    hOCR; orientation detection runs where the page looks sideways before OCR, or did
+    not read as English after it (upside down), and the page is turned only when OSD is
+    sure (see ``orient``). ``None`` when Tesseract fails, as for any page.
+    """
+    asked = False
+    if lines_run_down(gray):
+        asked = True
+        found = detect(gray, dpi, binary=binary, label=label, timeout=min(timeout, OSD_TIMEOUT_SECONDS))
+        if found is not None and found.applies:
+            image = turned(gray, found.rotate)
+            hocr = run_tesseract(_png(image, dpi), binary=binary, timeout=timeout, label=label)
+            return None if hocr is None else (hocr, image, found.rotate)
+    hocr = run_tesseract(pix.tobytes("png"), binary=binary, timeout=timeout, label=label)
+    if hocr is None or asked or reads_as_text(hocr):
+        return None if hocr is None else (hocr, gray, 0)
+    found = detect(gray, dpi, binary=binary, label=label, timeout=min(timeout, OSD_TIMEOUT_SECONDS))
+    if found is None or not found.applies:
+        return hocr, gray, 0
+    image = turned(gray, found.rotate)
+    again = run_tesseract(_png(image, dpi), binary=binary, timeout=timeout, label=label)
+    return (hocr, gray, 0) if again is None else (again, image, found.rotate)
+
+
+def _png(gray: np.ndarray, dpi: int) -> bytes:
+    """A grayscale image (H×W uint8 array) as PNG bytes that state their resolution.
+
+    Tesseract sizes its noise filters and line finding by the image's dpi; a PNG without
+    it is taken as 70 dpi, and a turned table page then lost its header row and ids.
+    """
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, gray.shape[1], gray.shape[0], gray.tobytes(), False)
+    pix.set_dpi(dpi, dpi)
+    return pix.tobytes("png")
 
 
 def ocr_page_if_available(page: pymupdf.Page, number: int) -> OcrPage | None:
@@ -299,13 +345,9 @@ def join_row_fragments(lines: list[OcrLine]) -> list[OcrLine]:
 
 
 # --------------------------------------------------------------------------- boldness
-def _stroke_ratios(pix: pymupdf.Pixmap, lines: list[OcrLine]) -> list[float | None]:
-    """Mean horizontal stroke width of each line's ink divided by its text height."""
-    try:
-        import numpy as np
-    except ImportError:  # numpy comes with pandas; without it boldness is simply unknown
-        return [None] * len(lines)
-    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
+def _stroke_ratios(img: np.ndarray, lines: list[OcrLine]) -> list[float | None]:
+    """Mean horizontal stroke width of each line's ink (in the H×W image OCR read)
+    divided by its text height."""
     out: list[float | None] = []
     for line in lines:
         x0, y0, x1, y1 = (int(v) for v in line.bbox)

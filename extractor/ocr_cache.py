@@ -41,7 +41,7 @@ from .ruling import Rulings, Segment
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # bump when the stored fields change (2: table borders kept)
+FORMAT_VERSION = 3  # bump when the stored fields change (2: table borders kept; 3: the page's turn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +52,16 @@ class OcrPage:
     reads the page from this cache, does not render the page again to find them.
     ``rulings`` is ``None`` when nobody looked for borders (an OCR hook that returns
     bare lines), not the same as an empty ``Rulings`` (looked, found none).
+
+    ``rotation`` is how far (degrees clockwise: 0, 90, 180, 270) the page image was
+    turned to stand upright before it was read (a scan fed in sideways or upside
+    down). Lines and borders are in that upright frame, whose width and height are
+    the displayed page's swapped for 90 and 270; the loader sizes the ``Page`` so.
     """
 
     lines: tuple[Line, ...]
     rulings: Rulings | None = None
+    rotation: int = 0
 
 
 def default_directory() -> Path:
@@ -96,10 +102,11 @@ class OcrCache:
                 for text, x0, y0, x1, y1, size, bold, italic, font, block in data["lines"]
             )
             borders = data["rulings"]
+            rotation = int(data.get("rotation", 0))
             if borders is None:
-                return OcrPage(lines)
+                return OcrPage(lines, None, rotation)
             segments = tuple(Segment(bool(h), pos, a, b) for h, pos, a, b in borders["segments"])
-            return OcrPage(lines, Rulings(segments, float(borders["slope"]), float(borders["lean"])))
+            return OcrPage(lines, Rulings(segments, float(borders["slope"]), float(borders["lean"])), rotation)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -117,7 +124,8 @@ class OcrCache:
         borders = None if found is None else {
             "slope": found.slope, "lean": found.lean,
             "segments": [[int(s.horizontal), s.pos, s.a, s.b] for s in found.segments]}
-        payload = json.dumps({"format": FORMAT_VERSION, "page": page, "lines": rows, "rulings": borders},
+        payload = json.dumps({"format": FORMAT_VERSION, "page": page, "rotation": read.rotation, "lines": rows,
+                              "rulings": borders},
                              ensure_ascii=False)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

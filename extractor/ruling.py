@@ -128,6 +128,28 @@ def _undrawn(edges: list[Segment], drawn: list[Segment]) -> list[Segment]:
     return out
 
 
+def transform_segments(segments: Iterable[Segment], matrix: Sequence[float]) -> list[Segment]:
+    """Segments mapped through an affine ``matrix`` (a, b, c, d, e, f) that turns by a
+    multiple of 90 degrees, such as a PyMuPDF ``page.rotation_matrix``.
+
+    Why: PyMuPDF gives a rotated page's drawings in the unrotated page's space, while its
+    words are read in the displayed frame (``load.text_page``); borders and words must
+    share one frame for words to land in the right cells. A horizontal border of the
+    stored page is a vertical one of a page shown turned by 90 or 270 degrees.
+    """
+    a, b, c, d, e, f = (float(v) for v in matrix)
+    out: list[Segment] = []
+    for s in segments:
+        (x0, y0), (x1, y1) = ((s.a, s.pos), (s.b, s.pos)) if s.horizontal else ((s.pos, s.a), (s.pos, s.b))
+        u0, v0 = a * x0 + c * y0 + e, b * x0 + d * y0 + f
+        u1, v1 = a * x1 + c * y1 + e, b * x1 + d * y1 + f
+        if abs(v1 - v0) <= abs(u1 - u0):
+            out.append(Segment(True, (v0 + v1) / 2, min(u0, u1), max(u0, u1)))
+        else:
+            out.append(Segment(False, (u0 + u1) / 2, min(v0, v1), max(v0, v1)))
+    return out
+
+
 def _add_line(out: list[Segment], x0: float, y0: float, x1: float, y1: float) -> None:
     if abs(y1 - y0) < 1.0 and abs(x1 - x0) > _TOL:
         out.append(Segment(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
