@@ -66,7 +66,8 @@ _BOLD_RATIO = 1.3  # stroke/height relative to the page median above which a lin
 _ASCENT, _DESCENT = 1.0, 0.28  # typical font ascender/descender as a fraction of size
 # Bump when a change here alters the lines OCR produces (hOCR parsing, boxes, boldness):
 # it is part of ``fingerprint()``, so pages cached by ``ocr_cache`` before are OCR'd again.
-OUTPUT_VERSION = 4  # 2: lines cut at table borders; 3: borders sought at <= 4 MP; 4: turned pages read upright
+OUTPUT_VERSION = 5  # 2: lines cut at table borders; 3: borders sought at <= 4 MP; 4: turned pages read upright;
+# 5: only id columns re-read cell by cell
 
 
 def tesseract_binary() -> str | None:

@@ -114,9 +114,14 @@ def reread_cells(lines: list[OcrLine], rulings: Rulings, gray: np.ndarray, scale
     replaced: set[int] = set()
     added: list[OcrLine] = []
     rereads = 0
+    read_cells = []
     for box in cells:
         inside = [i for i, (x, y) in enumerate(centres) if box[0] <= x <= box[2] and box[1] <= y <= box[3]]
-        text = " ".join(lines[i].text for i in inside).strip()
+        read_cells.append((box, inside, " ".join(lines[i].text for i in inside).strip()))
+    id_columns = _id_columns(read_cells)
+    for box, inside, text in read_cells:
+        if _column_of(box) not in id_columns:
+            continue  # a narrow column of words or figures, not of labels
         if text and (len(text) > 3 or any(c.isdigit() for c in text) or _ID_HEADER.match(text)):
             continue
         region = _crop_region(box, rulings, scale, gray.shape)
@@ -149,6 +154,29 @@ def _line_of(kept: list[tuple[str, tuple[float, float, float, float]]], like: Oc
     # the baseline is kept where it was: its offset is from the bottom of the box
     return OcrLine(bbox, like.x_size, like.block, like.baseline + (like.bbox[3] - bbox[3]),
                    [w for w, _ in kept], boxes)
+
+
+def _column_of(box: list[float]) -> tuple[int, int]:
+    return round(box[0]), round(box[2])
+
+
+def _id_columns(cells: list[tuple[list[float], list[int], str]]) -> set[tuple[int, int]]:
+    """The narrow columns that hold ids: titled "No."/"Ref", or numbered in most cells.
+
+    Only their cells are worth reading again: a wide table of short words or figures
+    (a statistics table in a scanned appendix) has many narrow cells, and re-reading
+    each one costs a Tesseract run (~0.2 s).
+    """
+    texts: dict[tuple[int, int], list[str]] = {}
+    for box, _, text in cells:
+        texts.setdefault(_column_of(box), []).append(text)
+    out = set()
+    for column, found in texts.items():
+        filled = [t for t in found if t]
+        numbered = sum(any(c.isdigit() for c in t) for t in filled)
+        if any(_ID_HEADER.match(t) for t in filled) or (filled and numbered >= 0.5 * len(filled)):
+            out.add(column)
+    return out
 
 
 def _label_cells(rulings: Rulings) -> list[list[float]]:

@@ -200,3 +200,10 @@ def test_a_re_extraction_reads_the_borders_from_the_ocr_cache(tmp_path, monkeypa
             pdf.document(ocr_hook=hook, ocr_cache=cache)
             [table] = pdf.tables([1])
         assert [" ".join(c.text.split()) for c in table.rows[1]] == list(_CELLS[1])
+
+
+def test_only_id_columns_are_read_again() -> None:
+    # (cell box, OCR'd lines inside, their text) for two narrow columns of one table
+    ids = [([0, y, 40, y + 20], [], text) for y, text in ((0, "No."), (20, "1"), (40, "tf"), (60, "3"))]
+    words = [([40, y, 80, y + 20], [], text) for y, text in ((0, "RAG"), (20, "Red"), (40, "Amb"), (60, "Grn"))]
+    assert ocr_tables._id_columns(ids + words) == {(0, 40)}
