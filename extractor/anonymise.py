@@ -114,6 +114,9 @@ _ROLE_AFTER_NAME = re.compile(
 _REL_BEFORE_NAME = re.compile(
     rf"(?=[HhTtA-Z])\b(?P<owner>[Hh]er|[Hh]is|[Tt]heir|{_NAME})(?:['’]s)?\s+(?P<rel>{_REL_RE}),\s+{_QNAME}\s*,"
 )
+# The last words of _RELATIONS: "son, ", "partner, " (the full pattern is tried only
+# where one is followed by a comma; it would otherwise start at every capital letter).
+_REL_LAST_WORDS = frozenset(r.split()[-1] for r in _RELATIONS)
 _NAME_BEFORE_ROLE = re.compile(rf"{_NAME_START}{_QNAME}\s*$")
 _NAME_REACH = 200  # characters searched back from a role for the name before it
 # Who did what: "Adult A was killed", "Adam was convicted", "killing of X by her husband Y".
@@ -278,6 +281,16 @@ def _declarations(text: str) -> Iterator[tuple[str | None, str | None, bool]]:
             yield named.group("q") or named.group("n"), role_from_phrase(m.group("ctx")), bool(named.group("q"))
 
 
+def _comma_after_relation(text: str) -> Iterator[int]:
+    """Positions of each ", " that follows a relation word ("her son, Tom")."""
+    at = text.find(", ")
+    while at != -1:
+        start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+        if text[start:at].lower() in _REL_LAST_WORDS:
+            yield at
+        at = text.find(", ", at + 2)
+
+
 def _relations_before_names(text: str, votes: dict[str, Counter[str]]) -> Iterator[tuple[str, str]]:
     """(name, role) for "Her son, Tom," and "Margaret's neighbour, Sam,".
 
@@ -287,7 +300,13 @@ def _relations_before_names(text: str, votes: dict[str, Counter[str]]) -> Iterat
     if ", " not in text:
         return
     main = {n: max(c, key=c.__getitem__) for n, c in votes.items()}
-    for m in _REL_BEFORE_NAME.finditer(text):
+    seen: set[int] = set()
+    for comma in _comma_after_relation(text):
+        m = next((m for m in _REL_BEFORE_NAME.finditer(text, max(0, comma - 80), min(len(text), comma + 80))
+                  if m.end("rel") == comma), None)
+        if m is None or m.start() in seen:
+            continue
+        seen.add(m.start())
         owner = m.group("owner")
         if owner.lower() in ("her", "his", "their"):
             owner_role = VICTIM
