@@ -387,14 +387,16 @@ def _read_pages(
             lines: list[Line] | None = None
             marks: list[Mark] = []
             if index <= detail_until:
-                lines = page_lines(page, index + 1, textpage=textpage, marks=marks)
+                page, textpage, lines = _detailed_lines(doc, page, index, textpage, marks)
+                rect = page.rect
                 text = "\n".join(line.text for line in lines)
             else:
                 blocks = [b for b in textpage.extractBLOCKS() if b[6] == 0]
                 text = "\n".join(b[4] for b in blocks)
             if names_section(text):
                 if lines is None:
-                    lines = page_lines(page, index + 1, textpage=textpage, marks=marks)
+                    page, textpage, lines = _detailed_lines(doc, page, index, textpage, marks)
+                    rect = page.rect
                 if opens_section(lines):
                     detail_until = max(detail_until, index + _DETAIL_AFTER)
             if ocr_hook is not None and _needs_ocr(text, settings):
@@ -424,6 +426,71 @@ def _read_pages(
         for index, width, height, blocks in deferred:
             pages[index] = Page(index + 1, width, height, tuple(block_lines(blocks, index + 1, ratio, body)), False)
     return pages  # type: ignore[return-value]  # every placeholder is filled
+
+
+def _detailed_lines(
+    doc: pymupdf.Document, page: pymupdf.Page, index: int, textpage: pymupdf.TextPage, marks: list[Mark]
+) -> tuple[pymupdf.Page, pymupdf.TextPage, list[Line]]:
+    """A page's lines with fonts; a page whose text runs down or up it is turned first.
+
+    Some PDF printers put a landscape page (an action plan) on a portrait page by
+    turning its content instead of setting ``/Rotate``: every line then runs down the
+    page, and its words would come out a letter column at a time. Such a page is given
+    the ``/Rotate`` that makes its text upright (in the open document only), and read
+    again; the table step then sees it turned the same way.
+    """
+    lines = page_lines(page, index + 1, textpage=textpage, marks=marks)
+    if not _runs_sideways(lines):
+        return page, textpage, lines
+    turn = _upright_turn(textpage)
+    if not turn:
+        return page, textpage, lines
+    try:
+        page.set_rotation((page.rotation + turn) % 360)
+        page = doc.load_page(index)
+        textpage = text_page(page)
+    except Exception as exc:  # a page that cannot take /Rotate is read as it is
+        log.debug("page %d: could not turn it upright: %s", index + 1, _short(exc))
+        return page, textpage, lines
+    marks.clear()
+    return page, textpage, page_lines(page, index + 1, textpage=textpage, marks=marks)
+
+
+def _runs_sideways(lines: Sequence[Line]) -> bool:
+    """Most of the page's text is in lines that run up or down the page.
+
+    Such a line's box is tall and about one line-height wide; an ordinary line is never
+    much taller than its font size.
+    """
+    total = sideways = 0
+    for line in lines:
+        chars = len(line.text.strip())
+        total += chars
+        x0, y0, x1, y1 = line.bbox
+        if chars >= 4 and y1 - y0 > 2.5 * max(x1 - x0, line.size):
+            sideways += chars
+    return total >= _MIN_TEXT_CHARS and sideways > 0.6 * total
+
+
+def _upright_turn(textpage: pymupdf.TextPage) -> int:
+    """The ``/Rotate`` to add so that text running down (or up) the page reads across.
+
+    Text running down the page (MuPDF's line direction (0, 1)) reads across after a
+    further 270° turn; text running up it, after 90°. 0 when neither way dominates.
+    """
+    down = up = 0
+    for block in textpage.extractDICT(sort=False)["blocks"]:
+        for line in block.get("lines", ()):
+            chars = sum(len(span["text"]) for span in line["spans"])
+            if line["dir"][1] > 0.9:
+                down += chars
+            elif line["dir"][1] < -0.9:
+                up += chars
+    if down > 2 * up:
+        return 270
+    if up > 2 * down:
+        return 90
+    return 0
 
 
 def _keep(
