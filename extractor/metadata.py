@@ -35,7 +35,7 @@ _MONTH_RE = "(?:" + "|".join(
     m[:3] + f"(?:{m[3:]}{'|t' if m == 'September' else ''})?" if len(m) > 3 else m for m in MONTHS
 ) + ")"
 _MONTH_NUMBER = {m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)}
-_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)"
+_DAY = r"(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)"  # "3 ", "the 3rd of "
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 
 _QUOTE_OPEN = "'‘\"“"
@@ -142,7 +142,17 @@ _NARRATIVE = re.compile(
 _DEATH_WORDS = re.compile(r"\b(?:died|death|killed|murder|homicide|found|fatal|stabbed)", re.I)
 _REPORT_DATE_CUE = re.compile(r"\b(?:date|final|version|published|completed|submitted|report|updated)\b", re.I)
 
-_WHEN = rf"(?:{_DAY}?{_MONTH_RE}\s+|(?:early|late|mid|the\s+(?:spring|summer|autumn|winter)\s+of)\s*-?\s*)?"
+# A date told by its holiday: "on Christmas Day 2017", "on New Year's Eve 2020".
+_NAMED_DAY = (
+    r"(?:(?:Christmas|Easter)(?:\s+(?:Day|Eve|Sunday|Monday|weekend))?|Boxing\s+Day|New\s+Year['’]?s\s+(?:Day|Eve)|"
+    r"(?:St\.?\s+)?Valentine['’]?s\s+Day|Good\s+Friday|Hallowe['’]?en|(?:Bonfire|Guy\s+Fawkes)\s+Night|"
+    r"(?:Mother|Father)['’]?s\s+Day|Remembrance\s+(?:Day|Sunday))"
+)
+_SEASON = r"(?:the\s+)?(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+of)?"
+_WHEN = (
+    rf"(?:{_DAY}?{_MONTH_RE},?\s+|{_NAMED_DAY}\s+(?:of\s+)?|"
+    rf"(?:early|late|mid|{_SEASON})\s*-?\s*)?"
+)
 # "On Friday 3 May 2017", "In the early hours of 4 February 2019", "On the evening of …".
 _ON_DATE = (
     r"(?:the\s+(?:early\s+hours|evening|morning|afternoon|night)\s+of\s+)?"
@@ -161,12 +171,12 @@ _DEATH_YEAR_PATTERNS = (
         re.I,
     ),
     re.compile(
-        rf"(?=[OI])\b(?:On|In)\s+{_ON_DATE}{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b(?P<who>[^.;]{{0,160}}?)"
+        rf"(?=[OI])\b(?:On|In)\s+{_ON_DATE}(?:{_DAY}?{_MONTH_RE},?|{_NAMED_DAY})\s+(?P<year>{_YEAR})\b(?P<who>[^.;]{{0,160}}?)"
         r"\b(?:found\b[^.;]{0,40}\b(?:dead|deceased)|pronounced\s+(?:dead|deceased)|died|was\s+killed|"
         r"was\s+murdered|killed|stabbed|fatally)",
     ),
     re.compile(
-        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE}\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
+        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE},?\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
         re.I,
     ),
     # "Date of death: 5.4.19", and a key-people table whose "Date of death" heads a column
@@ -200,6 +210,7 @@ _VICTIM_SUBJECT = re.compile(r"\b(?:victim|deceased)\b", re.I)
 # A death stated without its date ("… was pronounced dead shortly afterwards"): the
 # date is the one told just before it.
 _UNDATED_DEATH = re.compile(r"\b(?:pronounced|declared|confirmed|found)\s+(?:dead|deceased)|\bdied\b")
+_BIRTH = re.compile(r"\b(?:born|birth|b\.|DOB|D\.O\.B\.?)", re.I)
 _FULL_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\s+(?P<year>{_YEAR})\b")
 
 
@@ -581,7 +592,8 @@ def _death_year_votes(text: str, *, victim: str | None = None) -> Counter[int]:
             votes[int(year)] += 3 if about_victim else 1
     if not votes and ("pronounced" in squashed or "declared" in squashed or "found" in squashed or "died" in squashed):
         for match in _UNDATED_DEATH.finditer(squashed):
-            dates = list(_FULL_DATE.finditer(squashed, max(0, match.start() - 250), match.start()))
+            dates = [d for d in _FULL_DATE.finditer(squashed, max(0, match.start() - 250), match.start())
+                     if not _BIRTH.search(squashed, max(0, d.start() - 20), d.start())]  # "(born 12 May 1980)"
             if dates:
                 votes[int(dates[-1]["year"])] += 1
                 break
