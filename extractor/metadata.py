@@ -132,6 +132,17 @@ _DATE_RE = re.compile(rf"\b{_DAY}?(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>{_YEAR}
 _NUMERIC_DATE_RE = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?P<sep>[/.-])(?P<month>\d{{1,2}})(?P=sep)(?P<year>{_YEAR}|\d\d)\b(?![/.-]\d)"
 )
+# Month and year alone on a cued line ("Date of publication: 03/2021"), and a year alone
+# after a strong cue ("Published: 2021", "Final version – 2021") or a season ("Spring 2020").
+_MONTH_YEAR_RE = re.compile(rf"(?<![\d/.-])(?<!Version )(?P<month>0?[1-9]|1[0-2])[/-](?P<year>{_YEAR})\b(?![/.-]\d)")
+_SEASON_YEAR_RE = re.compile(rf"\b(?:Spring|Summer|Autumn|Winter)\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.I)
+# the year must follow its cue closely: "Regional Review, 1998 (date of …)" is no date
+_CUED_YEAR_RE = re.compile(
+    rf"\b(?:published|publication|dated?|final|issued|completed)\b[^\d\n]{{0,25}}?(?<![\w/.-])(?P<year>{_YEAR})\b(?![/.-]\d)",
+    re.I,
+)
+# A year that is part of a reference, not a date: "DHR 2019", "Case No. 2019".
+_REFERENCE_BEFORE = re.compile(r"(?:\b(?:DHR|SAR|No\.?|Ref\.?|Reference|Case|Review)\s*|[/#])$", re.I)
 _ISO_DATE_RE = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
 # Lines that tell what happened during the review, not when the report is dated.
 _NARRATIVE = re.compile(
@@ -531,9 +542,27 @@ def _report_date_in(flat: str, *, cued_only: bool = False) -> str | None:
                 day, month = month, day  # US order: "10/16/2020"
             if 1 <= month <= 12 and 1 <= day <= 31 and 1980 <= int(year) <= 2049:
                 found.append(f"{year}-{month:02d}")
+        if not found:
+            found = _coarse_dates(line, is_cued)
         (cued if is_cued else other).extend(found)
     pool = cued or other
     return max(pool) if pool else None
+
+
+def _coarse_dates(line: str, is_cued: bool) -> list[str]:
+    """Dates less precise than a day and month in words: "03/2021" on a cued line as
+    ``2021-03``; a season ("Spring 2020") or a year after a strong cue ("Published:
+    2021") as the year alone, which sorts before any month of that year.
+
+    Only for a line with no fuller date: there the year is that date's.
+    """
+    if is_cued and (months := [f"{m['year']}-{int(m['month']):02d}" for m in _MONTH_YEAR_RE.finditer(line)]):
+        return months
+    if seasons := [m["year"] for m in _SEASON_YEAR_RE.finditer(line)]:
+        return seasons
+    if not is_cued:
+        return []
+    return [m["year"] for m in _CUED_YEAR_RE.finditer(line) if not _REFERENCE_BEFORE.search(line, 0, m.start("year"))]
 
 
 _DEATH_CUES = (

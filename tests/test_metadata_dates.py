@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.metadata import find_year_of_death
+from extractor.metadata import extract_metadata, find_report_date, find_year_of_death
+from extractor.models import Document, Line, Page
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,37 @@ def test_year_of_death_told_by_a_holiday_season_or_long_date(text: str, expected
 )
 def test_year_of_death_ignores_other_events(text: str, expected: int | None) -> None:
     assert find_year_of_death(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Published: 2021", "2021"),
+        ("Final version – Published 2021", "2021"),
+        ("Date of publication: 03/2021", "2021-03"),
+        ("Final report 06/2021", "2021-06"),
+        ("Spring 2020", "2020"),
+        ("Published March 2021", "2021-03"),
+        # a month of the same year is more precise than the year alone
+        ("Published: 2021\nFinal version 14/06/2021", "2021-06"),
+        # a version table: the final row is the latest
+        ("Version Date Status\n0.1 12/01/2020 First draft\n1.0 14/01/2021 Final version – Published", "2021-01"),
+        # a year that is a reference, a version number or before its cue is no date
+        ("Final report DHR 2019", None),
+        ("NCCN Guidelines Version 2.2020", None),
+        ("Regional Review, 1998 (date of estimate not reported in source)", None),
+        ("Report prepared by Jo Bloggs, 2020", None),
+        ("Northtown 03/2021", None),  # month/year only where the line says it is a date
+    ],
+)
+def test_find_report_date_coarse_forms(text: str, expected: str | None) -> None:
+    assert find_report_date(text) == expected
+
+
+def test_published_year_on_the_cover_beats_the_file_date() -> None:
+    pages = ("Domestic Homicide Review into the death of Adult A\nNorthtown Community Safety Partnership\nPublished: 2021",
+             "1. Introduction\nAdult A died on Boxing Day 2019 at her home.")
+    built = tuple(Page(n, 595, 842, tuple(Line(t, n, (0, 0, 1, 1)) for t in text.split("\n")))
+                  for n, text in enumerate(pages, start=1))
+    meta = extract_metadata(Document("t.pdf", "0" * 64, 2, built, {"creationDate": "D:20221015120000"}))
+    assert (meta.published, meta.sources["published"], meta.year_of_death) == ("2021", "pdf:cover", 2019)
