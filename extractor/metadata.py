@@ -112,7 +112,12 @@ _NOT_AREA = re.compile(
 )
 _AREA_RUN = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|&|and|upon|on))*"
 # "Community Safety Partnership for Northtown", "… (Northtown)", "… – Northtown".
-_CSP_AREA_AFTER = re.compile(rf"Community\s+Safety\s+Partnership\s*(?:for\s+(?:the\s+)?|\(\s*|[–—-]\s*)(?P<area>{_AREA_RUN})")
+_CSP_AREA_AFTER = re.compile(
+    r"Community\s+Safety\s+Partnership\s*(?:for\s+(?:the\s+)?|\(\s*|[–—-]\s*)"
+    rf"(?:(?:London\s+|Royal\s+)?(?:Borough|City|County|District)\s+of\s+)?(?P<area>{_AREA_RUN})"
+)
+# "Eastvale, " (and more) before a plural partnership name: the list's first areas.
+_JOINT_LEAD = re.compile(r"(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on))*,\s+)+$")
 _AREA_CSP = re.compile(rf"(?P<area>{_AREA_RUN})\s+CSP\b")
 _SAFER_LINE = re.compile(r"^(?P<csp>Safer(?:\s+[A-Z][\w'’.-]*){1,3})$")
 _CSP_LIKE = re.compile(r"Community\s+Safety|^Safer?\b|Safer\s+Communities|Keeping\s+\w+\s+Safe")
@@ -449,7 +454,7 @@ def _csp_in(flat: str) -> str | None:
             line = f"{area} {line}"
         previous = line
         # substring tests first: the patterns need one of these words
-        found = [m.group("csp") for m in _CSP_NAME.finditer(line)] if has_partnership else []
+        found = [_joint_start(line, m) for m in _CSP_NAME.finditer(line)] if has_partnership else []
         if line.startswith("Safer"):
             found += [m.group("csp") for m in _SAFER_LINE.finditer(line)]
         elif "Safer" in line and "Board" in line and not found:
@@ -469,6 +474,17 @@ def _csp_in(flat: str) -> str | None:
     if not votes:
         return Counter(other).most_common(1)[0][0] if other else None
     return min(votes, key=lambda n: (not _CSP_LIKE.search(n), -votes[n], first[n]))
+
+
+def _joint_start(line: str, match: re.Match[str]) -> str:
+    """The partnership name of ``match``, with the first areas of a joint review's list
+    ("Eastvale, Westbury and Northtown Community Safety Partnerships") that the comma
+    kept out of the match."""
+    start = match.start("csp")
+    if line[start - 2 : start] != ", " or not match.group("csp").endswith("s"):
+        return match.group("csp")
+    lead = _JOINT_LEAD.search(line, 0, start)
+    return line[lead.start() : match.end("csp")] if lead else match.group("csp")
 
 
 def _trailing_area(line: str) -> str | None:
