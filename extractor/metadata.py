@@ -182,7 +182,8 @@ _DEATH_YEAR_PATTERNS = (
         r"(?=[dDwWlLbBpP])\b(?:died|was\s+killed|was\s+murdered|was\s+fatally\s+\w+|"
         r"was\s+(?:found|pronounced|declared|confirmed)\s+(?:dead|deceased)|(?:body|remains)\s+(?:was|were)\s+"
         r"(?:found|discovered)|passed\s+away|"
-        r"lost\s+(?:her|his|their)\s+li(?:fe|ves)|was\s+unlawfully\s+killed|death\s+occurred)"
+        r"lost\s+(?:her|his|their)\s+li(?:fe|ves)|was\s+unlawfully\s+killed|death\s+occurred|"
+        r"was\s+(?:stabbed|beaten|strangled|battered|shot|kicked)\s+to\s+death)"
         rf"[^.;]{{0,60}}?\b(?:in|on|during)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
@@ -198,11 +199,11 @@ _DEATH_YEAR_PATTERNS = (
     # "Date of death: 5.4.19", and a key-people table whose "Date of death" heads a column
     re.compile(
         r"(?=[dD])\bdate\s+of\s+death\b[^;]{0,80}?"
-        rf"(?:{_DAY}?{_MONTH_RE}\s+|\b{_NUMERIC_DAY})(?:(?P<year>{_YEAR})|(?P<yy>\d\d))\b",
+        rf"(?:(?:{_DAY}?{_MONTH_RE}\s+|\b{_NUMERIC_DAY})(?:(?P<year>{_YEAR})|(?P<yy>\d\d))|\b(?P<iso>{_YEAR})-[01]?\d-[0-3]?\d)\b",
         re.I,
     ),
     re.compile(
-        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+(?P<who>[^.;]{{0,40}}?)\bin\s+{_WHEN}(?P<year>{_YEAR})\b",
+        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+(?P<who>[^.;]{{0,40}}?)\b(?:in|on)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
     # "The homicide took place on 30 June 2019", "The fatal incident occurred in 2016"
@@ -622,7 +623,7 @@ def _death_year_votes(text: str, *, victim: str | None = None) -> Counter[int]:
     votes: Counter[int] = Counter()
     for pattern in _DEATH_YEAR_PATTERNS:
         for match in pattern.finditer(flat):
-            year = match["year"]
+            year = match["year"] or match.groupdict().get("iso")
             if year is None:  # "5.4.19"
                 year = f"{2000 + int(match['yy'])}"
                 if not 1980 <= int(year) <= 2049:

@@ -23,6 +23,9 @@ from extractor.models import Document, Line, Page
         ("Adult A died during the winter of 2016.", 2016),
         ("Adult A died on the 3rd of March 2019 at her home.", 2019),
         ("Adult A died on 3 March, 2019 at her home.", 2019),
+        ("Following the death of Adult A on 3 March 2019, the partnership commissioned this review.", 2019),
+        ("Adult A was stabbed to death by her partner on 4 March 2019.", 2019),
+        ("Date of death: 2019-03-04. Adult A was 43.", 2019),
     ],
 )
 def test_year_of_death_told_by_a_holiday_season_or_long_date(text: str, expected: int) -> None:
