@@ -143,7 +143,7 @@ _MONTH_YEAR_RE = re.compile(rf"(?<![\d/.-])(?<!Version )(?P<month>0?[1-9]|1[0-2]
 _SEASON_YEAR_RE = re.compile(rf"\b(?:Spring|Summer|Autumn|Winter)\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.I)
 # the year must follow its cue closely: "Regional Review, 1998 (date of …)" is no date
 _CUED_YEAR_RE = re.compile(
-    rf"\b(?:published|publication|dated?|final|issued|completed)\b[^\d\n]{{0,25}}?(?<![\w/.-])(?P<year>{_YEAR})\b(?![/.-]\d)",
+    rf"\b(?:published|publication|dated?|final|issued|completed)\b[^\d\n;]{{0,45}}?(?<![\w/.-])(?P<year>{_YEAR})\b(?![/.-]\d)",
     re.I,
 )
 # A year that is part of a reference, not a date: "DHR 2019", "Case No. 2019".
@@ -539,7 +539,8 @@ def _report_date_in(flat: str, *, cued_only: bool = False) -> str | None:
     cued: list[str] = []
     other: list[str] = []
     for line in flat.splitlines():
-        if ("19" not in line and "20" not in line and "/" not in line) or _DEATH_WORDS.search(line):
+        if ("19" not in line and "20" not in line and "/" not in line) or _DEATH_WORDS.search(line) \
+                or _BIRTH.search(line):
             continue  # (a date has a year, 19xx or 20xx, or is "14/06/21": a cheap test first)
         words = len(line.split())
         if words > 16 or line[:1].islower() or (line.endswith(".") and words > 6) or _NARRATIVE.search(line):

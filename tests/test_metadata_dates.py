@@ -70,6 +70,10 @@ def test_year_of_death_ignores_other_events(text: str, expected: int | None) -> 
         ("Regional Review, 1998 (date of estimate not reported in source)", None),
         ("Report prepared by Jo Bloggs, 2020", None),
         ("Northtown 03/2021", None),  # month/year only where the line says it is a date
+        ("Published by Northtown Borough Council 2021", "2021"),
+        # a birth date in a key-people table on page 2 is never the report's date
+        ("Date of birth: 1985", None),
+        ("Adult A, DOB 12/03/1985", None),
     ],
 )
 def test_find_report_date_coarse_forms(text: str, expected: str | None) -> None:
