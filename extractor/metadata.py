@@ -193,7 +193,7 @@ _DEATH_YEAR_PATTERNS = (
         r"was\s+murdered|killed|stabbed|fatally)",
     ),
     re.compile(
-        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE},?\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
+        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:(?:her|him|them)\s+)?(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE},?\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
         re.I,
     ),
     # "Date of death: 5.4.19", and a key-people table whose "Date of death" heads a column
@@ -215,10 +215,16 @@ _DEATH_YEAR_PATTERNS = (
     # "Adult A's death in March 2017"
     re.compile(rf"(?P<who>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)['’]s\s+death\s+(?:in|on)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b"),
 )
+_DEATH_OF_DATE = _DEATH_YEAR_PATTERNS[4]  # "the death of <who> in/on <date>"
+# Words between "the death of X" and its date that make the date another event's: an
+# inquest "was concluded on …" (but "was certified on …" is the death's own date).
+_OTHER_EVENT = re.compile(
+    r"\b(?:was|were|is|has|had|been|will)\s+(?!certified|pronounced|confirmed|declared|verified|recorded)\w+"
+)
 # A relative as the subject ("her father died in 2016", "Adult A's brother was killed"):
 # the death of someone else, unless the relative is the one doing the killing.
 _RELATIVE = re.compile(
-    r"\b(?:her|his|their|[A-Z][\w-]*['’]s)\s+(?:late\s+|elder\s+|older\s+|younger\s+|baby\s+|first\s+|previous\s+|own\s+)?"
+    r"\b(?:[Hh]er|[Hh]is|[Tt]heir|[A-Z][\w-]*['’]s)\s+(?:late\s+|elder\s+|older\s+|younger\s+|baby\s+|first\s+|previous\s+|own\s+)?"
     r"(?:mother|father|parents?|brothers?|sisters?|siblings?|sons?|daughters?|child|children|grand\w+|aunt|"
     r"uncle|cousin|niece|nephew|friend|step\w+)\b"
 )
@@ -629,7 +635,12 @@ def _death_year_votes(text: str, *, victim: str | None = None) -> Counter[int]:
                 year = f"{2000 + int(match['yy'])}"
                 if not 1980 <= int(year) <= 2049:
                     continue
+            date_at = match.start("year") if match["year"] else match.start("iso" if match.groupdict().get("iso") else "yy")
+            if _BIRTH.search(flat, match.start(), date_at):
+                continue  # "the death of X, born on 27 May 1990": the date is the birth's
             who = match.groupdict().get("who")
+            if pattern is _DEATH_OF_DATE and _OTHER_EVENT.search(who):
+                continue  # "the death of X was concluded on …": the date is another event's
             if who is None:  # the clause before the verb: "Her mother died …"
                 before = flat[max(0, match.start() - 60) : match.start()]
                 who = re.split(r"[.;]\s|,\s(?:and|but|while|whilst)\s", before)[-1]

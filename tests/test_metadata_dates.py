@@ -45,6 +45,15 @@ def test_year_of_death_told_by_a_holiday_season_or_long_date(text: str, expected
         # other events only: no year rather than a wrong one
         ("Adult B was sentenced in October 2020. Adult A's mother died in 2011. The review began in May 2020.", None),
         ("Christmas Day 2017 was the last time the family saw the perpetrator.", None),
+        # the death of X, then a birth or another event's date (coroners' and reviews' stock phrasing)
+        ("An investigation began into the death of Jane Doe, born on 27 May 1990.", None),
+        ("The inquest into the death of Jane Doe was concluded on 15 April 2021.", None),
+        ("Sadly, the death of Mrs M was certified at the hospital on the 11 February 2024.", 2024),
+        # a relative's death at the start of a sentence is someone else's too
+        ("Her mother died in 2016. Adult A was killed in 2019.", 2019),
+        # a partner who kills is the perpetrator, not a relative who died
+        ("On 3 May 2019 her husband fatally stabbed her.", 2019),
+        ("Adult A's husband killed her in May 2019.", 2019),
     ],
 )
 def test_year_of_death_ignores_other_events(text: str, expected: int | None) -> None:
