@@ -113,7 +113,7 @@ _NOT_AREA = re.compile(
 _AREA_RUN = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|&|and|upon|on))*"
 # "Community Safety Partnership for Northtown", "… (Northtown)", "… – Northtown".
 _CSP_AREA_AFTER = re.compile(
-    r"Community\s+Safety\s+Partnership\s*(?:for\s+(?:the\s+)?|\(\s*|[–—-]\s*)"
+    r"Community\s+Safety\s+Partnership(?P<plural>s)?\s*(?:for\s+(?:the\s+)?|\(\s*|[–—:-]\s*)"
     rf"(?:(?:London\s+|Royal\s+)?(?:Borough|City|County|District)\s+of\s+)?(?P<area>{_AREA_RUN})"
 )
 # "Eastvale, " (and more) before a plural partnership name: the list's first areas.
@@ -472,9 +472,11 @@ def _csp_in(flat: str) -> str | None:
                 continue  # "the Partnership", "Community Safety Partnership": no area
             votes[name] += 1
             first.setdefault(name, len(first))
-        if "Community Safety Partnership " in line or "Community Safety Partnership (" in line:
-            other += [f"{m['area']} Community Safety Partnership" for m in _CSP_AREA_AFTER.finditer(line)
-                      if m["area"] not in _ACRONYMS]
+        if "Community Safety Partnership" in line:
+            for m in _CSP_AREA_AFTER.finditer(line):
+                area = _COUNCIL_SUFFIX.sub("", m["area"].rstrip(".,;:"))  # "… for Eastvale." ends a sentence
+                if area and area not in _ACRONYMS and not _NOT_AREA.search(area):
+                    other.append(f"{area} Community Safety Partnership{m['plural'] or ''}")
         if "CSP" in line:
             other += [f"{area} Community Safety Partnership" for m in _AREA_CSP.finditer(line)
                       if (area := _AREA_LEAD.sub("", m["area"] + " ").strip()) and area not in _ACRONYMS]
