@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from . import tables as table_parser
 from ._text import AGENCY_WORD, join_lines, squash, strip_bullet
+from .clean import drop_footnotes
 from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
 from .numbering import Marker, parse_marker
@@ -120,6 +121,7 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     table_rows = table_parser.rows_from_tables(rec_tables, section)
     boxes = [(t.page, t.bbox) for t in rec_tables]
     lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    lines = drop_footnotes(lines, body_size(lines)) if lines else lines
     announced = True
     if section.kind == "conclusions":
         lines, announced = _after_recs_start(lines)

@@ -54,3 +54,51 @@ def test_letter_prefixed_ids_name_their_list():
     assert texts[0].startswith("The partnership should publish")
     assert texts[5].startswith("The trust should document")  # not "1 The trust …"
     assert report.recommendations[2].addressed_to_raw == "Eastmoor Police"
+
+
+def _canvas_pdf(pages: list[list[tuple[float, float, str, str]]]) -> bytes:
+    """PDF from (x, y-from-top, font size, font, text) lines drawn where they are given."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for number, lines in enumerate(pages, 1):
+        c.setFont("Helvetica", 8)
+        c.drawString(72, A4[1] - 36, "Eastmoor DHR - Overview Report - OFFICIAL")
+        c.drawCentredString(A4[0] / 2, 30, f"Page {number} of {len(pages)}")
+        for x, top, size, font, text in lines:
+            c.setFont(font, size)
+            c.drawString(x, A4[1] - top - size, text)
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _paragraph(x: float, top: float, lines: list[str], size: float = 11) -> list[tuple]:
+    return [(x, top + k * size * 1.3, size, "Helvetica", t) for k, t in enumerate(lines)]
+
+
+def test_footnote_between_the_halves_of_a_recommendation_is_not_its_text():
+    """A footnote printed at the foot of the page a recommendation breaks over."""
+    body = [filler(1)[:80], filler(1)[:80], filler(1)[:80]]
+    intro = [(72, 80, 16, "Helvetica-Bold", "Domestic Homicide Review"), *_paragraph(72, 110, body)]
+    page2 = [(72, 80, 16, "Helvetica-Bold", "3. Recommendations"),
+             *_paragraph(72, 110, body * 10),
+             (72, 560, 11, "Helvetica-Bold", "Recommendation 1"),
+             *_paragraph(72, 580, ["Eastmoor Police should audit a sample of stalking reports each",
+                                   "quarter for the full history of contact. The audit should"]),
+             (72, 700, 8, "Helvetica", "1 College of Policing, guidance on domestic abuse, 2022 revision."),
+             (72, 711, 8, "Helvetica", "2 See also the panel's terms of reference at Appendix B.")]
+    page3 = [*_paragraph(72, 80, ["compare call records with officers' notes and report any gaps."]),
+             (72, 120, 11, "Helvetica-Bold", "Recommendation 2"),
+             *_paragraph(72, 140, ["Eastmoor County Council should repeat a declined carer's assessment offer."]),
+             (72, 200, 16, "Helvetica-Bold", "4. Glossary"),
+             *_paragraph(72, 230, ["ICB Integrated Care Board"])]
+    report = run(_canvas_pdf([intro, page2, page3]))
+    assert ids(report) == ["Recommendation 1", "Recommendation 2"]
+    assert report.recommendations[0].text == (
+        "Eastmoor Police should audit a sample of stalking reports each quarter for the full history of "
+        "contact. The audit should compare call records with officers' notes and report any gaps.")
