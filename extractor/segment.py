@@ -592,6 +592,13 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
     """
     if not item.parts:
         return False
+    if scheme == "bullet" and item_x is not None:
+        # Bullets often carry no closing full stop; what ends the list is a paragraph
+        # back at the bullets' own margin after a gap, when their lines hang further right,
+        # or any line left of the bullets (when wrapped lines do not run back under them).
+        if line.x0 < item_x - 8 and (item.cont_x is None or item.cont_x > item_x - 2):
+            return True
+        return _leaves_hanging_list(item, line, item_x)
     last = item.parts[-1].rstrip()
     if not (last.endswith((".", ";", ")")) or not last):
         return False
@@ -604,6 +611,13 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
     if _CLOSING.match(text) and (new_paragraph or line.top - item.bottom > line.size * 0.3):
         return True
     if not new_paragraph:
+        return False
+    return _leaves_hanging_list(item, line, item_x)
+
+
+def _leaves_hanging_list(item: _Item, line: Line, item_x: float) -> bool:
+    """A new paragraph at the markers' margin while the item's own lines hang right of it."""
+    if line.page == item.page and line.top - item.bottom <= line.size * 0.9:
         return False
     hanging = item.cont_x is not None and item.cont_x > item_x + 8
     return hanging and line.x0 <= item_x + 2 and line.x0 < (item.cont_x or 0) - 8

@@ -102,3 +102,39 @@ def test_footnote_between_the_halves_of_a_recommendation_is_not_its_text():
     assert report.recommendations[0].text == (
         "Eastmoor Police should audit a sample of stalking reports each quarter for the full history of "
         "contact. The audit should compare call records with officers' notes and report any gaps.")
+
+
+def test_paragraph_after_unpunctuated_bullets_is_not_the_last_bullet():
+    """SAR shape: agency-first bullets with no full stops, then a closing paragraph."""
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        ("p", "The Safeguarding Adults Board agreed the following recommendations:"),
+        ("bullet", "Eastmoor Police ensure all call handlers can see the previous incidents at an address when a new call comes in"),
+        ("bullet", "The Probation Service ensure information on people released on licence is shared promptly after an arrest"),
+        ("bullet", "Eastmoor County Council ensure the capacity of family carers to contribute to a safety plan is assessed"),
+        ("p", "Action has been taken to address these recommendations and the Board will monitor progress through its learning subgroup."),
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == [None, None, None]
+    assert report.recommendations[2].text.endswith("to a safety plan is assessed")
+
+
+def test_paragraph_at_the_bullet_margin_after_a_gap_ends_the_list():
+    """Word's bullets: the glyph sits at the body margin and wrapped lines hang right of it."""
+    body = [filler(1)[:80]] * 3
+    page1 = [(72, 80, 16, "Helvetica-Bold", "Domestic Homicide Review"), *_paragraph(72, 110, body)]
+    page2 = [(72, 80, 16, "Helvetica-Bold", "3. Recommendations"),
+             *_paragraph(72, 110, ["The Board agreed the following recommendations:"]),
+             (72, 140, 11, "Helvetica", "\u2022     Eastmoor Police ensure all call handlers can see previous incidents at"),
+             (90, 154.3, 11, "Helvetica", "an address when a new call is received"),
+             (72, 168.6, 11, "Helvetica", "\u2022     Eastmoor County Council ensure the capacity of family carers to"),
+             (90, 182.9, 11, "Helvetica", "contribute to a safety plan is assessed"),
+             *_paragraph(72, 212, ["Action has been taken on these recommendations and the Board will monitor",
+                                   "progress through its learning subgroup."]),
+             (72, 300, 16, "Helvetica-Bold", "4. Glossary"),
+             *_paragraph(72, 330, ["ICB Integrated Care Board"])]
+    report = run(_canvas_pdf([page1, page2]))
+    assert ids(report) == [None, None]
+    assert report.recommendations[1].text.endswith("contribute to a safety plan is assessed")
