@@ -516,6 +516,11 @@ def _is_group_title(line: Line, mk: Marker, body: float, markers: list[Marker | 
     styled = line.bold or line.size >= body + 0.9
     if (_GROUP_WORDS.search(rest) or REC_HEADING.match(rest)) and (styled or mk.kind in ("decimal", "int")):
         return True  # "9.1 Single agency recommendations", "8.1 Recommendations of the review"
+    if rest.endswith(":") and len(rest.split()) <= 10 and _RECS_START.search(rest):
+        # "8.1 The panel recommends that:" over "(i) …", "(ii) …": the lead-in numbers the
+        # list, its items are the recommendations
+        nxt = next((m for m in markers[i + 1 : i + 3] if m is not None), None)
+        return nxt is not None and nxt.kind in ("letter", "paren", "int") and nxt.kind != mk.kind
     if not styled:
         return False
     # A styled title followed by deeper-numbered or lettered items.

@@ -138,3 +138,20 @@ def test_paragraph_at_the_bullet_margin_after_a_gap_ends_the_list():
     report = run(_canvas_pdf([page1, page2]))
     assert ids(report) == [None, None]
     assert report.recommendations[1].text.endswith("contribute to a safety plan is assessed")
+
+
+def test_numbered_lead_in_over_a_lettered_list_numbers_the_list():
+    """'2.1 The panel recommends that:' then (i) … (iii): three recommendations, not one."""
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        ("item", "2.1", "The panel recommends that:"),
+        ("item", "(i)", "Eastmoor Police should audit stalking reports each quarter for the full history of contact."),
+        ("item", "(ii)", "Eastmoor County Council should repeat a declined carer's assessment offer at the next review."),
+        ("item", "(iii)", "The partnership should publish a plain-language guide to its domestic abuse services."),
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["2.1 i", "2.1 ii", "2.1 iii"]
+    assert report.recommendations[1].text.startswith("Eastmoor County Council should repeat")
+    assert report.recommendations[0].addressed_to_raw == "Eastmoor Police"
