@@ -55,6 +55,7 @@ _DECIMAL = re.compile(
 _INT_LETTER = re.compile(r"^(?P<num>\d{1,3})(?P<letter>\([a-z]\)|[a-z])[.)]?(?:\s+|$)(?P<rest>.*)$")
 _PAREN = re.compile(r"^\((?P<num>\d{1,3})\)\s*(?P<rest>.*)$")
 _INT = re.compile(r"^(?P<num>\d{1,3})(?P<punct>[.)]|\s)\s*(?P<rest>.*)$")
+_O_BULLET = re.compile(r"^o\s{1,3}[a-z]")
 _LETTER = re.compile(r"^(?P<id>\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)])\s+(?P<rest>.*)$")
 
 
@@ -138,7 +139,15 @@ def parse_marker(text: str) -> Marker | None:
     m = _LETTER.match(t)
     if m:
         return Marker("letter", m.group("id"), m.group("rest").strip())
+    return _bullet(t)
+
+
+def _bullet(t: str) -> Marker | None:
     had, rest = strip_bullet(t)
     if had:
         return Marker("bullet", None, rest.strip())
+    if t[:1] == "o" and _O_BULLET.match(t):
+        # Word's second-level bullet is a letter "o"; its sub-points often start in lower
+        # case ("o a private conversation with the carer"), which strip_bullet leaves alone.
+        return Marker("bullet", None, t[1:].strip())
     return None

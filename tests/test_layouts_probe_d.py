@@ -155,3 +155,22 @@ def test_numbered_lead_in_over_a_lettered_list_numbers_the_list():
     assert ids(report) == ["2.1 i", "2.1 ii", "2.1 iii"]
     assert report.recommendations[1].text.startswith("Eastmoor County Council should repeat")
     assert report.recommendations[0].addressed_to_raw == "Eastmoor Police"
+
+
+def test_lower_case_sub_points_under_word_o_bullets_lose_the_glyph():
+    """Word's second-level bullet prints as a letter 'o'; lower-case sub-points follow it."""
+    body = [filler(1)[:80]] * 3
+    page1 = [(72, 80, 16, "Helvetica-Bold", "Domestic Homicide Review"), *_paragraph(72, 110, body)]
+    page2 = [(72, 80, 16, "Helvetica-Bold", "3. Recommendations"),
+             (72, 110, 11, "Helvetica", "1.   Eastmoor Police should audit stalking reports for the history of contact."),
+             (72, 135, 11, "Helvetica", "2.   Eastmoor County Council should update its carers' guidance to include:"),
+             (90, 155, 11, "Helvetica", "o   a private conversation with the carer"),
+             (90, 170, 11, "Helvetica", "o   a record of any refusal and its reasons"),
+             (72, 195, 11, "Helvetica", "3.   The partnership should publish a guide to its domestic abuse services."),
+             (72, 260, 16, "Helvetica-Bold", "4. Glossary"),
+             *_paragraph(72, 290, ["ICB Integrated Care Board"])]
+    report = run(_canvas_pdf([page1, page2]))
+    assert ids(report) == ["1", "2", "3"]
+    assert report.recommendations[1].text == (
+        "Eastmoor County Council should update its carers' guidance to include: "
+        "a private conversation with the carer a record of any refusal and its reasons")
