@@ -174,3 +174,23 @@ def test_lower_case_sub_points_under_word_o_bullets_lose_the_glyph():
     assert report.recommendations[1].text == (
         "Eastmoor County Council should update its carers' guidance to include: "
         "a private conversation with the carer a record of any refusal and its reasons")
+
+
+def test_generic_agencies_field_after_a_recommendation_is_not_its_text():
+    """'Agencies: all Board partners' under each label-numbered recommendation."""
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        ("bold", "Recommendation 1"),
+        ("p", "The Safeguarding Adults Board should publish a briefing on self-neglect and domestic abuse."),
+        ("p", "Agencies: all Board partners"),
+        ("bold", "Recommendation 2"),
+        ("p", "Eastmoor Police should audit stalking reports each quarter for the full history of contact."),
+        ("p", "Agencies: all Board partners"),
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["Recommendation 1", "Recommendation 2"]
+    assert report.recommendations[0].text.endswith("self-neglect and domestic abuse.")
+    assert report.recommendations[0].addressed_to_raw == "Safeguarding Adults Board"
+    assert report.recommendations[1].addressed_to_raw == "Eastmoor Police"
