@@ -104,6 +104,8 @@ class _Item:
     closed: bool = False
     skipping: bool = False
     cont_x: float | None = None  # x of the item's wrapped lines (hanging indent)
+    size: float = 0.0  # font size of the item's text (not of its label line)
+    labelled: bool = False  # an "Agency: …" line has closed its text
 
 
 def segment_sections(sections: list[Section], tables: list[Table]) -> list[Row]:
@@ -203,7 +205,8 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
         elif (mk is not None and _family(mk.kind) == walk.scheme
               and (walk.item_x is None or line.x0 <= walk.item_x + 12)
               and not _wrapped_reference(walk.current, lines, i, mk)):
-            walk.start(line, mk, titled=_has_title(lines, markers, i, body))
+            if not _repeated_header(walk.current, lines, i, mk):
+                walk.start(line, mk, titled=_has_title(lines, markers, i, body))
         elif subheading:
             walk.subheading(line, wraps=tail)
         else:
@@ -259,6 +262,13 @@ def _wrapped_reference(current: _Item | None, lines: list[Line], i: int, mk: Mar
     if not (mk.rest.strip()[:1].islower() or last_word[:1].islower()):
         return False  # "… the Kent and Medway" / "ICB" is a name running on, not a new item
     return not _follows(current.id, mk.id)
+
+
+def _repeated_header(current: _Item | None, lines: list[Line], i: int, mk: Marker) -> bool:
+    """A boxed recommendation's title row repeated at the top of the next page
+    ("Recommendation 2" again, with nothing after it): the item goes on."""
+    return (current is not None and mk.id is not None and mk.id == current.id and not mk.rest
+            and i > 0 and lines[i - 1].page < lines[i].page and current.first.page < lines[i].page)
 
 
 def _follows(previous: str | None, current: str | None) -> bool:
@@ -352,6 +362,7 @@ class _Walk:
         self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=agency, bottom=line.bottom, page=line.page)
         if mk.rest and not titled:
             self.current.parts.append(mk.rest)
+            self.current.size = line.size
         self.items.append(self.current)
         self.pending = ""
 
@@ -392,6 +403,7 @@ class _Walk:
             return
         if _LABEL_LINE.match(text):
             current.skipping = False  # "Addressed to: …" belongs to the item above
+            current.labelled = True
         elif current.skipping:
             return
         elif (self.scheme == "label" and mk is not None and mk.kind == "decimal"
@@ -408,6 +420,8 @@ class _Walk:
         current.parts.append(text)
         if current.cont_x is None:
             current.cont_x = line.x0
+        if not current.size:
+            current.size = line.size
         current.bottom, current.page = line.bottom, line.page
 
 
@@ -597,6 +611,12 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
     """
     if not item.parts:
         return False
+    if item.labelled or scheme == "label" and item.size:
+        # After "Agency: …" the item is complete; a label-numbered item (often boxed, in a
+        # smaller font) ends at a new paragraph in another size: the narrative resumes.
+        new_paragraph = line.page != item.page or line.top - item.bottom > line.size * 0.9
+        if new_paragraph and (item.labelled or abs(line.size - item.size) >= 0.8):
+            return True
     if scheme == "bullet" and item_x is not None:
         # Bullets often carry no closing full stop; what ends the list is a paragraph
         # back at the bullets' own margin after a gap, when their lines hang further right,

@@ -194,3 +194,40 @@ def test_generic_agencies_field_after_a_recommendation_is_not_its_text():
     assert report.recommendations[0].text.endswith("self-neglect and domestic abuse.")
     assert report.recommendations[0].addressed_to_raw == "Safeguarding Adults Board"
     assert report.recommendations[1].addressed_to_raw == "Eastmoor Police"
+
+
+def test_boxed_label_recommendations_end_where_the_narrative_resumes():
+    """Each recommendation in a small-print box ('Recommendation N' / text / 'Agency: …')
+    with unnumbered narrative paragraphs between the boxes."""
+    blocks = INTRO + [("h1", "2. Recommendations")]
+    texts = ["Eastmoor Police should audit stalking reports each quarter for the full history of contact.",
+             "Eastmoor County Council should repeat a declined carer's assessment offer at the next review."]
+    for k, text in enumerate(texts, 1):
+        blocks += [("p", filler(3)), ("table", [[f"Recommendation {k}"], [text], ["Agency: Eastmoor Police"]], None)]
+    blocks += [("p", filler(3)), ("h1", "3. Glossary"), ("p", "ICB Integrated Care Board")]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["Recommendation 1", "Recommendation 2"]
+    assert [r.text for r in report.recommendations] == texts
+
+
+def test_box_title_repeated_on_the_next_page_continues_the_recommendation():
+    body = [filler(1)[:80]] * 3
+    page1 = [(72, 80, 16, "Helvetica-Bold", "Domestic Homicide Review"), *_paragraph(72, 110, body)]
+    page2 = [(72, 80, 16, "Helvetica-Bold", "3. Recommendations"),
+             (72, 110, 10, "Helvetica-Bold", "Recommendation 1"),
+             *_paragraph(72, 125, ["Eastmoor Police should audit stalking reports for the history of contact."], 10),
+             (72, 150, 10, "Helvetica", "Agency: Eastmoor Police"),
+             *_paragraph(72, 180, body * 2),
+             (72, 700, 10, "Helvetica-Bold", "Recommendation 2"),
+             *_paragraph(72, 715, ["Eastmoor County Council should repeat a declined carer's assessment offer",
+                                   "at the next review of the care plan."], 10)]
+    page3 = [(72, 80, 10, "Helvetica-Bold", "Recommendation 2"),
+             (72, 95, 10, "Helvetica", "Agency: Eastmoor County Council"),
+             *_paragraph(72, 130, body),
+             (72, 200, 16, "Helvetica-Bold", "4. Glossary"),
+             *_paragraph(72, 230, ["ICB Integrated Care Board"])]
+    report = run(_canvas_pdf([page1, page2, page3]))
+    assert ids(report) == ["Recommendation 1", "Recommendation 2"]
+    assert report.recommendations[1].text == (
+        "Eastmoor County Council should repeat a declined carer's assessment offer at the next review of the care plan.")
+    assert report.recommendations[1].addressed_to_raw == "Eastmoor County Council"
