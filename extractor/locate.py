@@ -335,6 +335,8 @@ def _beside_others(lines: list[Line], j: int) -> bool:
 
 def _looks_like_title(text: str) -> bool:
     body = re.sub(r"^\S+\s*", "", text)
+    if " should " in body or " must " in body:
+        return False  # "2. The ICB should issue guidance …" in bold: a directive, not a title
     return len(body.split()) <= 12 and not body.rstrip().endswith(".")
 
 

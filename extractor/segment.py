@@ -535,8 +535,8 @@ def _is_group_title(line: Line, mk: Marker, body: float, markers: list[Marker | 
         # list, its items are the recommendations
         nxt = next((m for m in markers[i + 1 : i + 3] if m is not None), None)
         return nxt is not None and nxt.kind in ("letter", "paren", "int") and nxt.kind != mk.kind
-    if not styled:
-        return False
+    if not styled or " should " in rest or " must " in rest:
+        return False  # a recommendation printed in bold is not a title
     # A styled title followed by deeper-numbered or lettered items.
     nxt = next((m for m in markers[i + 1 : i + 4] if m is not None), None)
     if nxt is None:

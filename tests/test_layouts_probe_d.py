@@ -231,3 +231,20 @@ def test_box_title_repeated_on_the_next_page_continues_the_recommendation():
     assert report.recommendations[1].text == (
         "Eastmoor County Council should repeat a declined carer's assessment offer at the next review of the care plan.")
     assert report.recommendations[1].addressed_to_raw == "Eastmoor County Council"
+
+
+def test_recommendations_printed_in_bold_are_not_headings():
+    """Short bold numbered recommendations, one without a full stop, under a numbered chapter."""
+    texts = ["Eastmoor Police should refresh stalking training for all call handlers.",
+             "The ICB should issue guidance on recording third-party disclosures",
+             "Eastmoor County Council should audit declined carers' assessments annually."]
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        ("p", "The panel makes three recommendations."),
+        *[("item", f"<b>{k}.</b>", f"<b>{t}</b>") for k, t in enumerate(texts, 1)],
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["1", "2", "3"]
+    assert [r.text for r in report.recommendations] == texts
