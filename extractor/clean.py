@@ -69,11 +69,21 @@ def clean_document(document: Document) -> Document:
     return replace(document, pages=tuple(pages))
 
 
+HEADER_MARGIN_PT = 58.0  # Word's header sits ~1.25 cm from the top, the text ~2.5 cm
 _NOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡¹²³⁴⁵⁶⁷⁸⁹])\s*\S")
 
 
+def margin_header(line: Line, nxt: Line | None, body: float) -> bool:
+    """A plain line printed in the top margin (above ~2 cm), well clear of the text below
+    it (or the section's last line): a running header that names the chapter or the next
+    part ("Appendices")."""
+    return (line.bbox[3] < HEADER_MARGIN_PT and not line.bold and line.size <= body + 0.5
+            and (nxt is None or nxt.top - line.bottom > 1.5 * line.size))
+
+
 def drop_footnotes(lines: list[Line], body: float) -> list[Line]:
-    """Section lines without the footnotes printed at the foot of its pages.
+    """Section lines without the footnotes printed at the foot of its pages, nor a
+    running header left in the top margin of a page (see ``margin_header``).
 
     A recommendation that runs over a page break has the page's footnotes between its
     two halves ("… The audit should / 1 College of Policing guidance, 2022 / sample
@@ -88,6 +98,8 @@ def drop_footnotes(lines: list[Line], body: float) -> list[Line]:
         j = i
         while j + 1 < n and lines[j + 1].page == lines[i].page:
             j += 1  # lines[i..j] is one page of the section
+        if margin_header(lines[i], lines[i + 1] if i < j else None, body):
+            drop.add(i)
         k = j
         while k >= i and lines[k].size <= small:
             k -= 1

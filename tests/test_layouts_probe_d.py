@@ -248,3 +248,30 @@ def test_recommendations_printed_in_bold_are_not_headings():
     report = run(build_pdf(blocks))
     assert ids(report) == ["1", "2", "3"]
     assert [r.text for r in report.recommendations] == texts
+
+
+def test_chapter_running_header_is_neither_heading_nor_text():
+    """Word STYLEREF-style headers: 'RECOMMENDATIONS' in the top margin of the chapter's
+    pages and 'APPENDICES' on the next part's first page."""
+    body = [filler(1)[:80]] * 3
+    text1 = ["Eastmoor Police should audit a sample of stalking reports each quarter to",
+             "confirm that officers considered the full history of contact between the",
+             "parties and report the findings to the partnership."]
+    page1 = [(72, 80, 16, "Helvetica-Bold", "Domestic Homicide Review"), *_paragraph(72, 110, body)]
+    page2 = [(72, 30, 9, "Helvetica", "RECOMMENDATIONS"),
+             (72, 80, 16, "Helvetica-Bold", "3. Recommendations"),
+             *_paragraph(72, 110, body * 12),
+             (72, 700, 11, "Helvetica", "3.1  " + text1[0]),
+             *_paragraph(72, 714.3, text1[1:2])]
+    page3 = [(72, 30, 9, "Helvetica", "RECOMMENDATIONS"),
+             *_paragraph(72, 80, text1[2:]),
+             (72, 110, 11, "Helvetica", "3.2  Eastmoor County Council should repeat a declined carer's assessment offer."),
+             ]
+    page4 = [(72, 30, 9, "Helvetica", "APPENDICES"),
+             (72, 80, 16, "Helvetica-Bold", "Appendix A - Glossary"),
+             *_paragraph(72, 110, ["ICB Integrated Care Board"])]
+    report = run(_canvas_pdf([page1, page2, page3, page4]))
+    assert [s.heading for s in report.sections] == ["3. Recommendations"]
+    assert ids(report) == ["3.1", "3.2"]
+    assert report.recommendations[0].text == " ".join(text1)
+    assert report.recommendations[1].text.endswith("assessment offer.")
