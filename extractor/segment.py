@@ -71,6 +71,20 @@ _AGENCY_VERB = re.compile(
     r"publish(?:es)?|works?|considers?|agrees?|provides?|shares?|commissions?|undertakes?|audits?|"
     r"introduces?|updates?|establish(?:es)?|promotes?|implements?|raises?|seeks?|takes?)\b"
 )
+# Imperatives that open a recommendation with no subject ("Remind GPs to …").
+_IMPERATIVE = re.compile(
+    r"^(?:Remind|Audit|Offer|Ask|Adopt|Write|Create|Explore|Embed|Strengthen|Improve|Increase|Clarify|Amend|"
+    r"Revise|Update|Introduce|Include|Publish|Issue|Circulate|Disseminate|Agree|Conduct|Evaluate|Assess|"
+    r"Monitor|Record|Refer|Train|Encourage|Use|Set|Build|Map|Hold|Appoint|Invite|Engage|Liaise|Extend|"
+    r"Ensure|Review|Implement|Commission|Require|Reinforce|Develop|Provide|Consider|Raise|Establish|"
+    r"Produce|Deliver|Share|Promote|Seek|Make|Undertake|Identify|Continue|Work|Give|Put|Check|Add|Support)\b"
+)
+# How narrative paragraphs open, and the past-tense verbs they carry.
+_NARRATIVE = re.compile(
+    r"^(?:The|This|These|Those|There|It|In|On|At|During|When|While|Although|As|Following|After|Before|"
+    r"Since|A|An|Our|We|Its|Their|His|Her|Some|Many|Most|No|None|Both|Neither)\b"
+)
+_NARRATIVE_VERB = re.compile(r"\b(?:was|were|had|has\s+been|have\s+been|did)\b|^[A-Z]\w*\s+(?:\w+\s+)?\w+ed\b")
 # Paragraphs that close a report rather than continue a recommendation.
 _CLOSING = re.compile(
     r"^(?:the\s+(?:panel|chair|review\s+panel|author)s?\s+(?:would\s+like\s+to\s+)?(?:thanks?|is\s+grateful|"
@@ -133,12 +147,39 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
         # the numbered paragraphs around it introduce or discuss them: keep only items
         # phrased as directives.
         line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
+    else:
+        line_rows = _without_leading_narrative(line_rows)
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
     return [
         replace(r, order=n, agency_hint=r.agency_hint or default)
         for n, r in enumerate(rows)
     ]
+
+
+def _reads_as_directive(text: str) -> bool:
+    return bool(_DIRECTIVE.search(text) or text.startswith("That ") or _AGENCY_VERB.match(text)
+                or _IMPERATIVE.match(text))
+
+
+def _without_leading_narrative(rows: list[Row]) -> list[Row]:
+    """Drop the numbered context paragraphs that open a recommendations chapter.
+
+    "8.1 … 8.11" of narrative, then "8.12 Northshire Police should …": when the items
+    from the first directive on all read as directives (at least two of them) and none
+    before it does, the ones before it are the chapter's introduction.
+    """
+    if len(rows) < 3 or not any(r.id for r in rows):
+        return rows
+    first = next((k for k, r in enumerate(rows) if _reads_as_directive(r.text)), None)
+    if not first:
+        return rows
+    rest = rows[first:]
+    if len(rest) < 2 or not all(_reads_as_directive(r.text) for r in rest):
+        return rows
+    if not all(_NARRATIVE.match(r.text) or _NARRATIVE_VERB.search(r.text) for r in rows[:first]):
+        return rows  # "Refresh training on …": an imperative this module has no word for
+    return rest
 
 
 def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:

@@ -275,3 +275,23 @@ def test_chapter_running_header_is_neither_heading_nor_text():
     assert ids(report) == ["3.1", "3.2"]
     assert report.recommendations[0].text == " ".join(text1)
     assert report.recommendations[1].text.endswith("assessment offer.")
+
+
+def test_numbered_context_paragraphs_opening_the_chapter_are_not_recommendations():
+    """'2.1 … 2.4' narrative, then '2.5 … 2.7' recommendations, one numbering throughout."""
+    context = ["The panel examined how the agencies worked together over the three years before the homicide.",
+               "Records held by the housing provider were incomplete and the chronology was assembled from several systems.",
+               "Practitioners described a busy service in which information was not always passed on promptly.",
+               "Family members contributed their recollections and the panel is grateful for their help."]
+    recs = ["Eastmoor Police should audit stalking reports each quarter for the full history of contact.",
+            "Remind GP practices to ask about abuse when a patient attends twice with injuries.",
+            "Eastmoor County Council should repeat a declined carer's assessment offer at the next review."]
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        *[("item", f"2.{k}", t) for k, t in enumerate(context + recs, 1)],
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["2.5", "2.6", "2.7"]
+    assert [r.text for r in report.recommendations] == recs
