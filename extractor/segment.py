@@ -232,6 +232,7 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
     if scheme is None:
         return _paragraph_rows(lines, section, body) if paragraphs else []
     walk = _Walk(scheme=scheme, item_x=_item_indent(lines, markers, scheme, groups))
+    walk.agency_looks = _agency_looks(lines, markers, body)
     runs = _group_runs(lines, markers, groups, body, scheme)
     tail = False  # this line ends a subheading that wrapped
     for i, (line, mk) in enumerate(zip(lines, markers)):
@@ -384,6 +385,7 @@ class _Walk:
     current: _Item | None = None
     agency_look: tuple[float, bool] | None = None  # size and weight of the agency subheadings
     pending: str = ""  # the first line(s) of a subheading that wraps
+    agency_looks: frozenset[tuple[float, bool]] = frozenset()  # looks of subheadings naming agencies
     pending_line: Line | None = None
 
     def group(self, mk: Marker) -> None:
@@ -428,9 +430,10 @@ class _Walk:
             self.agency, self.current, self.agency_look = named, None, look
         elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
             self.agency, self.current = None, None
-        elif self.agency is not None and look == self.agency_look and _could_be_a_name(text):
+        elif (look == self.agency_look and self.agency is not None or look in self.agency_looks) \
+                and _could_be_a_name(text):
             # A sibling of the agency subheadings: another agency, even one whose name
-            # has no agency word ("Change Grow Live").
+            # has no agency word ("Change Grow Live"), also when it comes first.
             self.agency, self.current = text.rstrip(":"), None
         elif self.current is not None and self.scheme != "label":
             self.current.closed = True
@@ -464,6 +467,16 @@ class _Walk:
         if not current.size:
             current.size = line.size
         current.bottom, current.page = line.bottom, line.page
+
+
+def _agency_looks(lines: list[Line], markers: list[Marker | None], body: float) -> frozenset[tuple[float, bool]]:
+    """Size and weight of the styled subheadings that name an agency ("Kent Police")."""
+    looks = set()
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        if (line.bold or line.size >= body + 0.9) and _is_subheading(line, mk, body, lines, i) \
+                and _agency_named_by(line.text.strip()):
+            looks.add((round(line.size, 1), line.bold))
+    return frozenset(looks)
 
 
 def _is_preamble(text: str) -> bool:

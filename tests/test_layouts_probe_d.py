@@ -295,3 +295,22 @@ def test_numbered_context_paragraphs_opening_the_chapter_are_not_recommendations
     report = run(build_pdf(blocks))
     assert ids(report) == ["2.5", "2.6", "2.7"]
     assert [r.text for r in report.recommendations] == recs
+
+
+def test_agency_without_an_agency_word_is_named_even_before_the_others():
+    """'Refuge' and 'Change Grow Live' as the first agency subheadings, imperative items."""
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        ("p", "Single agency recommendations are listed under each agency."),
+        ("bold", "Refuge"),
+        ("item", "1.", "Review the case closure policy so that a high-risk client is not closed after unanswered calls."),
+        ("bold", "Change Grow Live"),
+        ("item", "1.", "Include the partner's safety in every review of a recovery plan."),
+        ("bold", "Eastmoor Police"),
+        ("item", "1.", "Remind officers to record the views of children present at domestic incidents."),
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["1", "1", "1"]
+    assert [r.addressed_to_raw for r in report.recommendations] == ["Refuge", "Change Grow Live", "Eastmoor Police"]
