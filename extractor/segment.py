@@ -158,8 +158,10 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
 
 
 def _reads_as_directive(text: str) -> bool:
-    return bool(_DIRECTIVE.search(text) or text.startswith("That ") or _AGENCY_VERB.match(text)
-                or _IMPERATIVE.match(text))
+    if _DIRECTIVE.search(text) or text.startswith("That ") or _IMPERATIVE.match(text):
+        return True
+    # "Devon Police ensure …", but not "The review heard that … were …"
+    return bool(_AGENCY_VERB.match(text)) and not _NARRATIVE_VERB.search(text)
 
 
 def _without_leading_narrative(rows: list[Row]) -> list[Row]:
@@ -270,7 +272,8 @@ def _group_runs(lines: list[Line], markers: list[Marker | None], groups: set[int
     starts = sorted(groups | {
         i for i, (line, mk) in enumerate(zip(lines, markers))
         if mk is None and _is_subheading(line, mk, body, lines, i)
-        and (_GROUP_WORDS.search(line.text.strip()) or REC_HEADING.match(line.text.strip()))
+        and (_GROUP_WORDS.search(line.text.strip()) or REC_HEADING.match(line.text.strip())
+             or (line.bold or line.size >= body + 0.9) and _agency_named_by(line.text.strip()))
     })
     if not starts:
         return {}

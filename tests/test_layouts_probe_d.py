@@ -314,3 +314,24 @@ def test_agency_without_an_agency_word_is_named_even_before_the_others():
     report = run(build_pdf(blocks))
     assert ids(report) == ["1", "1", "1"]
     assert [r.addressed_to_raw for r in report.recommendations] == ["Refuge", "Change Grow Live", "Eastmoor Police"]
+
+
+def test_agency_lists_after_numbered_context_paragraphs_keep_their_own_numbers():
+    """'2.1 … 2.3' context paragraphs, then agency subheadings each with a '1.', '2.' list."""
+    context = ["The panel examined how the agencies worked together before the homicide.",
+               "Records held by the housing provider were incomplete in places.",
+               "The review heard that interpreters were not routinely offered."]
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        *[("item", f"2.{k}", t) for k, t in enumerate(context, 1)],
+        ("bold", "Eastmoor Police"),
+        ("item", "1.", "Eastmoor Police should audit stalking reports each quarter for the full history of contact."),
+        ("item", "2.", "Eastmoor Police should record the views of children present at domestic incidents."),
+        ("bold", "Eastmoor County Council"),
+        ("item", "1.", "Eastmoor County Council should repeat a declined carer's assessment offer at the next review."),
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["1", "2", "1"]
+    assert [r.addressed_to_raw for r in report.recommendations] == ["Eastmoor Police", "Eastmoor Police", "Eastmoor County Council"]
