@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from . import tables as table_parser
 from ._text import AGENCY_WORD, join_lines, squash, strip_bullet
+from .addressees import subject_of
 from .clean import drop_footnotes
 from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
@@ -120,6 +121,7 @@ class _Item:
     cont_x: float | None = None  # x of the item's wrapped lines (hanging indent)
     size: float = 0.0  # font size of the item's text (not of its label line)
     labelled: bool = False  # an "Agency: …" line has closed its text
+    weak: bool = False  # the agency came from a subheading with no agency word in it
 
 
 def segment_sections(sections: list[Section], tables: list[Table]) -> list[Row]:
@@ -389,6 +391,7 @@ class _Walk:
     agency_look: tuple[float, bool] | None = None  # size and weight of the agency subheadings
     pending: str = ""  # the first line(s) of a subheading that wraps
     agency_looks: frozenset[tuple[float, bool]] = frozenset()  # looks of subheadings naming agencies
+    agency_weak: bool = False  # the current agency is only a name-like sibling subheading
     pending_line: Line | None = None
 
     def group(self, mk: Marker) -> None:
@@ -396,16 +399,17 @@ class _Walk:
         self.prefix = mk.id if mk.kind in ("decimal", "int") else self.prefix
         title = mk.rest
         if _looks_like_agency(title):
-            self.agency = title
+            self.agency, self.agency_weak = title, False
         elif _GROUP_WORDS.search(title):
-            self.agency = None
+            self.agency, self.agency_weak = None, False
         self.current = None
 
     def start(self, line: Line, mk: Marker, *, titled: bool = False) -> None:
         agency = self.agency
         if titled and _looks_like_agency(mk.rest) and _could_be_a_name(mk.rest):
             agency = mk.rest.strip().rstrip(":")  # "Recommendation 3: Northshire Police"
-        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=agency, bottom=line.bottom, page=line.page)
+        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=agency, bottom=line.bottom, page=line.page,
+                             weak=self.agency_weak and agency == self.agency)
         if mk.rest and not titled:
             self.current.parts.append(mk.rest)
             self.current.size = line.size
@@ -431,13 +435,14 @@ class _Walk:
         named = _agency_named_by(text)
         if named:
             self.agency, self.current, self.agency_look = named, None, look
+            self.agency_weak = not _ends_in_agency_word(named)  # "Police Liaison" may be a theme
         elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
             self.agency, self.current = None, None
         elif (look == self.agency_look and self.agency is not None or look in self.agency_looks) \
                 and _could_be_a_name(text):
             # A sibling of the agency subheadings: another agency, even one whose name
             # has no agency word ("Change Grow Live"), also when it comes first.
-            self.agency, self.current = text.rstrip(":"), None
+            self.agency, self.current, self.agency_weak = text.rstrip(":"), None, True
         elif self.current is not None and self.scheme != "label":
             self.current.closed = True
 
@@ -650,6 +655,12 @@ def _could_be_a_name(text: str) -> bool:
         for w in words)
 
 
+def _ends_in_agency_word(name: str) -> bool:
+    """"Kent Police", "Adult Social Care", "Home Office (HO)" - not "Police Liaison"."""
+    words = re.sub(r"\s*\([^()]*\)\s*$", "", name).rstrip(":").split()
+    return bool(words) and (bool(AGENCY_WORD.fullmatch(words[-1].strip(".,"))) or words[-1].isupper())
+
+
 def _looks_like_agency(text: str) -> bool:
     t = text.strip().rstrip(":")
     if not t or len(t.split()) > 12 or t.endswith("."):
@@ -708,6 +719,11 @@ def _leaves_hanging_list(item: _Item, line: Line, item_x: float) -> bool:
 def _to_row(item: _Item, section: Section) -> Row:
     text = join_lines(item.parts)
     text = re.sub(r"^[:.\-–—)\s]+", "", text)
+    agency = item.agency
+    if item.weak and agency and (subject := subject_of(text)) and subject.lower() not in agency.lower():
+        # "Care Planning" may be a theme rather than an agency: a recommendation that names
+        # its own addressee ("The trust should …") is not overruled by it
+        agency = None
     return Row(
         id=item.id,
         text=text,
@@ -715,7 +731,7 @@ def _to_row(item: _Item, section: Section) -> Row:
         bbox=item.first.bbox,
         section=section.heading,
         section_kind=section.kind,
-        agency_hint=item.agency,
+        agency_hint=agency,
     )
 
 

@@ -335,3 +335,24 @@ def test_agency_lists_after_numbered_context_paragraphs_keep_their_own_numbers()
     report = run(build_pdf(blocks))
     assert ids(report) == ["1", "2", "1"]
     assert [r.addressed_to_raw for r in report.recommendations] == ["Eastmoor Police", "Eastmoor Police", "Eastmoor County Council"]
+
+
+def test_theme_subheadings_do_not_overrule_the_addressee_a_recommendation_names():
+    """Bold themes ('Care Planning', 'Police Liaison') look like agencies by their words."""
+    blocks = INTRO + [
+        ("h1", "2. Recommendations"),
+        ("bold", "Care Planning"),
+        ("item", "1.", "The trust should document a discussion of risk to others before every discharge."),
+        ("bold", "Police Liaison"),
+        ("item", "2.", "Eastmoor Police should audit stalking reports each quarter for the full history of contact."),
+        ("bold", "Family Involvement"),
+        ("item", "3.", "NHS England should consider how learning from investigations is shared across the region."),
+        ("bold", "Eastmoor County Council"),
+        ("item", "4.", "Repeat a declined carer's assessment offer at the next review."),
+        ("h1", "3. Glossary"),
+        ("p", "ICB Integrated Care Board"),
+    ]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["1", "2", "3", "4"]
+    assert [r.addressed_to_raw for r in report.recommendations] == [
+        "trust", "Eastmoor Police", "NHS England", "Eastmoor County Council"]
