@@ -720,9 +720,12 @@ def _to_row(item: _Item, section: Section) -> Row:
     text = join_lines(item.parts)
     text = re.sub(r"^[:.\-–—)\s]+", "", text)
     agency = item.agency
-    if item.weak and agency and (subject := subject_of(text)) and subject.lower() not in agency.lower():
-        # "Care Planning" may be a theme rather than an agency: a recommendation that names
-        # its own addressee ("The trust should …") is not overruled by it
+    if item.weak and agency and (subject := subject_of(text)) and subject[:1].isupper() \
+            and subject.lower() not in agency.lower():
+        # "Police Liaison" may be a theme rather than an agency: a recommendation that names
+        # its own addressee by name ("NHS England should …") is not overruled by it. A body
+        # named by its type ("The drug and alcohol service should …") may be the agency
+        # of the subheading itself ("Locala Health and Wellbeing"), so that one is not.
         agency = None
     return Row(
         id=item.id,
