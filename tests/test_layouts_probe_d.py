@@ -358,3 +358,17 @@ def test_theme_subheadings_do_not_overrule_the_addressee_a_recommendation_names(
     # only a recommendation naming its addressee by name is kept from the theme
     assert [r.addressed_to_raw for r in report.recommendations] == [
         "Care Planning", "Eastmoor Police", "NHS England", "Eastmoor County Council"]
+
+
+def test_numbered_table_row_without_number_continues_the_recommendation_above():
+    """A recommendation typed over two table rows: the second has no number and no agency."""
+    rows = [["No.", "Recommendation", "Agency"],
+            ["1", "Eastmoor Police should audit stalking reports each quarter for the full history of contact.", "Eastmoor Police"],
+            ["2", "The partnership should commission a review of how services are publicised in rural areas.", "Community Safety Partnership"],
+            ["", "It should publish the findings and agree an action plan with each member within three months.", ""],
+            ["3", "Eastmoor County Council should repeat a declined carer's assessment offer at the next review.", "Eastmoor County Council"]]
+    blocks = INTRO + [("h1", "2. Recommendations"), ("table", rows, [40, 300, 110]),
+                      ("h1", "3. Glossary"), ("p", "ICB Integrated Care Board")]
+    report = run(build_pdf(blocks))
+    assert ids(report) == ["1", "2", "3"]
+    assert report.recommendations[1].text == rows[2][1] + " " + rows[3][1]
