@@ -25,7 +25,7 @@ _SENTENCE_BREAK = re.compile(r"[.;] ")
 _HTML_TAGS = re.compile(r"</?(?:br|strong|em|b|i|u|span|p)\s*/?>", re.I)
 
 BULLETS = "•●○◦▪▫■□‣⁃∙·➢➤►▶✓✔❖◆◇–—-*o"
-_BULLET_RE = re.compile(r"^\s*(?:[•●○◦▪▫■□‣⁃∙·➢➤►▶✓✔❖◆◇*]|[-–—](?=\s)|o(?=\s{1,3}[A-Z]))\s*")
+_BULLET_RE = re.compile(r"^\s*(?:[•●○◦▪▫■□‣⁃∙·➢➤►▶✓✔❖◆◇*]|[-–—+«](?=\s)|o(?=\s{1,3}[A-Z]))\s*")
 
 # Left fragments of a line-end hyphen that are compound prefixes: keep the hyphen.
 _COMPOUND_PREFIXES = {

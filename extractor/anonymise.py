@@ -128,6 +128,12 @@ _PERP_ACT = re.compile(
     r"(?:convicted|found\s+guilty|sentenced|charged)|pleaded\s+guilty|"
     r"(?:killed|murdered|stabbed|strangled|attacked)\s+(?:her|him|them|his|the|a|an)\b)"
 )
+# "Daniel was convicted of her murder": the homicide itself, so as sure as a declaration.
+_CONVICTED = re.compile(
+    rf"{_NAME_START}{_QNAME}\s+(?:(?:was|had\s+been|has\s+been)\s+(?:later\s+|subsequently\s+)?"
+    r"(?:convicted|found\s+guilty)\s+of|pleaded\s+guilty\s+to)\s+(?:her|his|their|the)\s+"
+    r"(?:murder|manslaughter|killing)\b"
+)
 _PERP_RISK = re.compile(rf"(?=[rtd])\b(?:risk|threat|danger)\s+(?:posed\s+by|from)\s+{_QNAME}")
 _BY_ACT = re.compile(
     rf"(?=[kmd])\b(?:killing|murder|death|manslaughter)\s+of\s+{_NAME}\s+by\s+(?:(?:her|his|their)\s+(?:{_REL_RE})\s*,?\s+)?(?P<n>{_NAME})"
@@ -250,6 +256,8 @@ def find_people(
     acts = " ".join(sentences_with(stretch, _ACT_CUES) for stretch in scan.split("\n"))
     for m in _BY_ACT.finditer(acts):
         vote(m.group("n"), PERPETRATOR, 2, True, True)
+    for m in _CONVICTED.finditer(acts):
+        vote(m.group("q") or m.group("n"), PERPETRATOR, 2, True, True)
     for pattern in (_PERP_ACT, _PERP_RISK):
         for m in pattern.finditer(acts):
             vote(m.group("q") or m.group("n"), PERPETRATOR, 1, False)
@@ -325,12 +333,18 @@ _WINDOW = 250  # characters kept either side of a mention: longer than any decla
 
 
 def _name_words(texts: Iterable[str]) -> set[str]:
-    """The capitalised words of ``texts`` that could be (part of) a person's name."""
-    return {
-        word for text in texts if text
-        for word in re.findall(r"[A-Z][\w'’-]*", text)
-        if word not in _NEVER_NAME_WORDS
-    }
+    """The capitalised words of ``texts`` that could be (part of) a person's name.
+
+    A possessive is looked for without its "'s": "Daniel's access" names Daniel, whom
+    the report may only ever call "Daniel".
+    """
+    words = set()
+    for text in texts:
+        for word in re.findall(r"[A-Z][\w'’-]*", text or ""):
+            word = word.removesuffix("'s").removesuffix("’s").rstrip("'’")
+            if word and word not in _NEVER_NAME_WORDS:
+                words.add(word)
+    return words
 
 
 def _sentences_naming(text: str, words: set[str]) -> str:

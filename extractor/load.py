@@ -64,6 +64,12 @@ _HEADING_CHARS = 60  # a mention this short is a heading, label or column header
 _CONTENTS_WORD = re.compile(r"\b(?:contents|CONTENTS|Contents)\b")
 _CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…|_{3,}|\s)\s*\d{1,3}\s*$")
 _DETAIL_FIRST = 3  # cover, title page and (often) the start of the executive summary
+# Text pages of detailed pages kept for the table step (~200 kB each): a located
+# section's pages are detailed pages, so their tables need not build them again.
+_KEEP_TEXT_PAGES = 12
+
+# A footnote reference mark: its box and digits (see ``table_words``).
+Mark = tuple[tuple[float, float, float, float], str]
 
 # Scanned pages' table borders are looked for in a render at this resolution: borders are
 # long and at least a pixel thick here, and it costs less than half of OCR's 300 dpi.
@@ -154,6 +160,8 @@ class PdfFile:
         self._doc: pymupdf.Document | None = open_pdf(data, name)
         self._rendered = False  # set once a page goes to OCR (see ``close``)
         self._ocr_pages: dict[int, OcrPage] = {}  # what OCR read, for the pages' tables
+        # the last detailed pages' text pages and footnote marks, by page number
+        self._text_pages: dict[int, tuple[pymupdf.TextPage, list[Mark]]] = {}
         if self._doc.page_count > self.settings.max_pages:
             count = self._doc.page_count
             self.close()
@@ -176,6 +184,7 @@ class PdfFile:
         about 10% of loading's CPU on the samples (measured with callgrind). So only a
         document whose pages were rendered empties it.
         """
+        self._text_pages = {}
         if self._doc is not None:
             self._doc.close()
             self._doc = None
@@ -200,7 +209,8 @@ class PdfFile:
             if ocr_cache is not None:  # a page found in the cache is not rendered
                 ocr_hook = _CachedOcr(ocr_hook, ocr_cache, self.sha256)
         self._ocr_pages = {}
-        pages = _read_pages(doc, self.name, self.settings, ocr_hook, self._ocr_pages)
+        self._text_pages = {}
+        pages = _read_pages(doc, self.name, self.settings, ocr_hook, self._ocr_pages, self._text_pages)
         meta = {k: v for k, v in (doc.metadata or {}).items() if isinstance(v, str) and v}
         if sum(len(line.text) for page in pages for line in page.lines) < _MIN_TEXT_CHARS:
             if any(p.ocr for p in pages):
@@ -245,7 +255,8 @@ class PdfFile:
                     continue
                 drawings = page.get_cdrawings() if hasattr(page, "get_cdrawings") else page.get_drawings()
                 rotated = bool(page.rotation)
-                words = table_words(page) if len(drawings) >= 4 else None
+                kept = self._text_pages.get(number)
+                words = table_words(page, kept) if len(drawings) >= 4 else None
                 if words is None:
                     found = []
                 elif rotated:  # drawings come unrotated: turn them as the words are
@@ -257,7 +268,7 @@ class PdfFile:
                 layout = None
                 if not found:
                     if words is None:
-                        words = table_words(page)
+                        words = table_words(page, kept)
                     # (a rotated page's drawings are in the unrotated frame: rows by ids and gaps)
                     found, layout = aligned_tables(words, [] if rotated else drawings, number,
                                                    page.rect.height, carried)
@@ -350,6 +361,7 @@ def _as_ocr_page(result: OcrPage | list[Line] | None) -> OcrPage | None:
 def _read_pages(
     doc: pymupdf.Document, name: str, settings: Settings, ocr_hook: OcrHook | None,
     ocr_pages: dict[int, OcrPage] | None = None,
+    text_pages: dict[int, tuple[pymupdf.TextPage, list[Mark]]] | None = None,
 ) -> list[Page]:
     """Every page's lines: full detail (fonts, exact line boxes) where it can matter.
 
@@ -359,7 +371,9 @@ def _read_pages(
     output gives the text and positions, which is all the later stages read there; this
     saves most of the cost of "dict" extraction on long narrative chapters. Block pages
     get their lines once the detailed pages have set the document's size scale.
-    What OCR read is also put in ``ocr_pages`` (by page number), when given.
+    What OCR read is also put in ``ocr_pages`` (by page number), when given, and the
+    last ``_KEEP_TEXT_PAGES`` detailed pages' text pages and footnote marks in
+    ``text_pages``: the tables of a located section are read from them.
     """
     pages: list[Page | None] = []
     deferred: list[tuple[int, float, float, list[tuple[Any, ...]]]] = []  # block pages
@@ -371,15 +385,18 @@ def _read_pages(
             rect = page.rect
             textpage = text_page(page)
             lines: list[Line] | None = None
+            marks: list[Mark] = []
             if index <= detail_until:
-                lines = page_lines(page, index + 1, textpage=textpage)
+                page, textpage, lines = _detailed_lines(doc, page, index, textpage, marks)
+                rect = page.rect
                 text = "\n".join(line.text for line in lines)
             else:
                 blocks = [b for b in textpage.extractBLOCKS() if b[6] == 0]
                 text = "\n".join(b[4] for b in blocks)
             if names_section(text):
                 if lines is None:
-                    lines = page_lines(page, index + 1, textpage=textpage)
+                    page, textpage, lines = _detailed_lines(doc, page, index, textpage, marks)
+                    rect = page.rect
                 if opens_section(lines):
                     detail_until = max(detail_until, index + _DETAIL_AFTER)
             if ocr_hook is not None and _needs_ocr(text, settings):
@@ -397,6 +414,7 @@ def _read_pages(
                 pages.append(None)
             else:
                 pages.append(Page(index + 1, rect.width, rect.height, tuple(lines), False))
+                _keep(text_pages, index + 1, textpage, marks)
         except Exception as exc:  # a broken page must not sink the whole document
             failures += 1
             log.warning("%s: page %d unreadable: %s", name, index + 1, _short(exc))
@@ -408,6 +426,83 @@ def _read_pages(
         for index, width, height, blocks in deferred:
             pages[index] = Page(index + 1, width, height, tuple(block_lines(blocks, index + 1, ratio, body)), False)
     return pages  # type: ignore[return-value]  # every placeholder is filled
+
+
+def _detailed_lines(
+    doc: pymupdf.Document, page: pymupdf.Page, index: int, textpage: pymupdf.TextPage, marks: list[Mark]
+) -> tuple[pymupdf.Page, pymupdf.TextPage, list[Line]]:
+    """A page's lines with fonts; a page whose text runs down or up it is turned first.
+
+    Some PDF printers put a landscape page (an action plan) on a portrait page by
+    turning its content instead of setting ``/Rotate``: every line then runs down the
+    page, and its words would come out a letter column at a time. Such a page is given
+    the ``/Rotate`` that makes its text upright (in the open document only), and read
+    again; the table step then sees it turned the same way.
+    """
+    lines = page_lines(page, index + 1, textpage=textpage, marks=marks)
+    if not _runs_sideways(lines):
+        return page, textpage, lines
+    turn = _upright_turn(textpage)
+    if not turn:
+        return page, textpage, lines
+    try:
+        page.set_rotation((page.rotation + turn) % 360)
+        page = doc.load_page(index)
+        textpage = text_page(page)
+    except Exception as exc:  # a page that cannot take /Rotate is read as it is
+        log.debug("page %d: could not turn it upright: %s", index + 1, _short(exc))
+        return page, textpage, lines
+    marks.clear()
+    return page, textpage, page_lines(page, index + 1, textpage=textpage, marks=marks)
+
+
+def _runs_sideways(lines: Sequence[Line]) -> bool:
+    """Most of the page's text is in lines that run up or down the page.
+
+    Such a line's box is tall and about one line-height wide; an ordinary line is never
+    much taller than its font size.
+    """
+    total = sideways = 0
+    for line in lines:
+        chars = len(line.text.strip())
+        total += chars
+        x0, y0, x1, y1 = line.bbox
+        if chars >= 4 and y1 - y0 > 2.5 * max(x1 - x0, line.size):
+            sideways += chars
+    return total >= _MIN_TEXT_CHARS and sideways > 0.6 * total
+
+
+def _upright_turn(textpage: pymupdf.TextPage) -> int:
+    """The ``/Rotate`` to add so that text running down (or up) the page reads across.
+
+    Text running down the page (MuPDF's line direction (0, 1)) reads across after a
+    further 270° turn; text running up it, after 90°. 0 when neither way dominates.
+    """
+    down = up = 0
+    for block in textpage.extractDICT(sort=False)["blocks"]:
+        for line in block.get("lines", ()):
+            chars = sum(len(span["text"]) for span in line["spans"])
+            if line["dir"][1] > 0.9:
+                down += chars
+            elif line["dir"][1] < -0.9:
+                up += chars
+    if down > 2 * up:
+        return 270
+    if up > 2 * down:
+        return 90
+    return 0
+
+
+def _keep(
+    text_pages: dict[int, tuple[pymupdf.TextPage, list[Mark]]] | None, number: int,
+    textpage: pymupdf.TextPage, marks: list[Mark],
+) -> None:
+    """Add a page's text page to ``text_pages``, dropping the oldest beyond the limit."""
+    if text_pages is None:
+        return
+    text_pages[number] = (textpage, marks)
+    if len(text_pages) > _KEEP_TEXT_PAGES:
+        del text_pages[next(iter(text_pages))]
 
 
 def names_section(text: str) -> bool:
@@ -510,29 +605,35 @@ def text_page(page: pymupdf.Page) -> pymupdf.TextPage:
     return page.get_textpage(clip=page.rect, flags=_TEXT_FLAGS, matrix=page.rotation_matrix)
 
 
-def table_words(page: pymupdf.Page) -> list[tuple[Any, ...]]:
+def table_words(
+    page: pymupdf.Page, kept: tuple[pymupdf.TextPage, list[Mark]] | None = None
+) -> list[tuple[Any, ...]]:
     """The page's words for table cells, without footnote reference marks.
 
     Page lines drop superscript digits (``page_lines``); MuPDF's word list has no fonts,
     and glues a mark to the word before it ("annually.1"), so the marks are found in
-    the page's spans and cut from the words they fall in.
+    the page's spans and cut from the words they fall in. ``kept`` is the page's text
+    page and marks from loading it, when still at hand (see ``_read_pages``).
     """
-    textpage = text_page(page)
+    if kept is not None:
+        textpage, marks = kept
+    else:
+        textpage = text_page(page)
+        marks = [
+            (tuple(span["bbox"]), span["text"].strip())
+            for block in textpage.extractDICT(sort=False)["blocks"] if block.get("type") == 0
+            for line in block["lines"] for span in line["spans"]
+            if span["flags"] & 1 and span["text"].strip().isdigit()
+        ]
     words = textpage.extractWORDS()
-    marks = [
-        (pymupdf.Rect(span["bbox"]), span["text"].strip())
-        for block in textpage.extractDICT(sort=False)["blocks"] if block.get("type") == 0
-        for line in block["lines"] for span in line["spans"]
-        if span["flags"] & 1 and span["text"].strip().isdigit()
-    ]
     if not marks:
         return words
     out = []
     for word in words:
-        box, text = pymupdf.Rect(word[:4]), word[4]
+        box, text = word[:4], word[4]
         for rect, digits in marks:
-            if text.endswith(digits) and rect.x0 >= box.x0 - 0.5 and rect.x1 <= box.x1 + 0.5 \
-                    and rect.y0 < box.y1 and rect.y1 > box.y0:
+            if text.endswith(digits) and rect[0] >= box[0] - 0.5 and rect[2] <= box[2] + 0.5 \
+                    and rect[1] < box[3] and rect[3] > box[1]:
                 text = text[: -len(digits)]
                 break
         if text:
@@ -540,8 +641,14 @@ def table_words(page: pymupdf.Page) -> list[tuple[Any, ...]]:
     return out
 
 
-def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None) -> list[Line]:
-    """One ``Line`` per visual text line of a MuPDF page, in MuPDF's reading order."""
+def page_lines(
+    page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | None = None, marks: list[Mark] | None = None
+) -> list[Line]:
+    """One ``Line`` per visual text line of a MuPDF page, in MuPDF's reading order.
+
+    Superscript digits (footnote reference marks) are left out of lines that have other
+    text; when ``marks`` is given, every such mark's box and digits are added to it.
+    """
     out: list[Line] = []
     styles: dict[tuple[str, int], tuple[bool, bool]] = {}  # (font, flags) → (bold, italic)
     if textpage is None:
@@ -554,6 +661,9 @@ def page_lines(page: pymupdf.Page, number: int, textpage: pymupdf.TextPage | Non
             spans = line["spans"]
             if not spans:
                 continue
+            if marks is not None:
+                marks.extend((tuple(s["bbox"]), s["text"].strip()) for s in spans
+                             if s["flags"] & 1 and s["text"].strip().isdigit())
             if len(spans) > 1:
                 # Superscript digits are footnote markers ("abuse.12"): drop them here,
                 # the only place that still sees spans.

@@ -35,7 +35,7 @@ _MONTH_RE = "(?:" + "|".join(
     m[:3] + f"(?:{m[3:]}{'|t' if m == 'September' else ''})?" if len(m) > 3 else m for m in MONTHS
 ) + ")"
 _MONTH_NUMBER = {m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)}
-_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)"
+_DAY = r"(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)"  # "3 ", "the 3rd of "
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 
 _QUOTE_OPEN = "'‘\"“"
@@ -112,7 +112,12 @@ _NOT_AREA = re.compile(
 )
 _AREA_RUN = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|&|and|upon|on))*"
 # "Community Safety Partnership for Northtown", "… (Northtown)", "… – Northtown".
-_CSP_AREA_AFTER = re.compile(rf"Community\s+Safety\s+Partnership\s*(?:for\s+(?:the\s+)?|\(\s*|[–—-]\s*)(?P<area>{_AREA_RUN})")
+_CSP_AREA_AFTER = re.compile(
+    r"Community\s+Safety\s+Partnership(?P<plural>s)?\s*(?:for\s+(?:the\s+)?|\(\s*|[–—:-]\s*)"
+    rf"(?:(?:London\s+|Royal\s+)?(?:Borough|City|County|District)\s+of\s+)?(?P<area>{_AREA_RUN})"
+)
+# "Eastvale, " (and more) before a plural partnership name: the list's first areas.
+_JOINT_LEAD = re.compile(r"(?:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on))*,\s+)+$")
 _AREA_CSP = re.compile(rf"(?P<area>{_AREA_RUN})\s+CSP\b")
 _SAFER_LINE = re.compile(r"^(?P<csp>Safer(?:\s+[A-Z][\w'’.-]*){1,3})$")
 _CSP_LIKE = re.compile(r"Community\s+Safety|^Safer?\b|Safer\s+Communities|Keeping\s+\w+\s+Safe")
@@ -132,6 +137,17 @@ _DATE_RE = re.compile(rf"\b{_DAY}?(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>{_YEAR}
 _NUMERIC_DATE_RE = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?P<sep>[/.-])(?P<month>\d{{1,2}})(?P=sep)(?P<year>{_YEAR}|\d\d)\b(?![/.-]\d)"
 )
+# Month and year alone on a cued line ("Date of publication: 03/2021"), and a year alone
+# after a strong cue ("Published: 2021", "Final version – 2021") or a season ("Spring 2020").
+_MONTH_YEAR_RE = re.compile(rf"(?<![\d/.-])(?<!Version )(?P<month>0?[1-9]|1[0-2])[/-](?P<year>{_YEAR})\b(?![/.-]\d)")
+_SEASON_YEAR_RE = re.compile(rf"\b(?:Spring|Summer|Autumn|Winter)\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.I)
+# the year must follow its cue closely: "Regional Review, 1998 (date of …)" is no date
+_CUED_YEAR_RE = re.compile(
+    rf"\b(?:published|publication|dated?|final|issued|completed)\b[^\d\n;]{{0,45}}?(?<![\w/.-])(?P<year>{_YEAR})\b(?![/.-]\d)",
+    re.I,
+)
+# A year that is part of a reference, not a date: "DHR 2019", "Case No. 2019".
+_REFERENCE_BEFORE = re.compile(r"(?:\b(?:DHR|SAR|No\.?|Ref\.?|Reference|Case|Review)\s*|[/#])$", re.I)
 _ISO_DATE_RE = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
 # Lines that tell what happened during the review, not when the report is dated.
 _NARRATIVE = re.compile(
@@ -142,7 +158,17 @@ _NARRATIVE = re.compile(
 _DEATH_WORDS = re.compile(r"\b(?:died|death|killed|murder|homicide|found|fatal|stabbed)", re.I)
 _REPORT_DATE_CUE = re.compile(r"\b(?:date|final|version|published|completed|submitted|report|updated)\b", re.I)
 
-_WHEN = rf"(?:{_DAY}?{_MONTH_RE}\s+|(?:early|late|mid|the\s+(?:spring|summer|autumn|winter)\s+of)\s*-?\s*)?"
+# A date told by its holiday: "on Christmas Day 2017", "on New Year's Eve 2020".
+_NAMED_DAY = (
+    r"(?:(?:Christmas|Easter)(?:\s+(?:Day|Eve|Sunday|Monday|weekend))?|Boxing\s+Day|New\s+Year['’]?s\s+(?:Day|Eve)|"
+    r"(?:St\.?\s+)?Valentine['’]?s\s+Day|Good\s+Friday|Hallowe['’]?en|(?:Bonfire|Guy\s+Fawkes)\s+Night|"
+    r"(?:Mother|Father)['’]?s\s+Day|Remembrance\s+(?:Day|Sunday))"
+)
+_SEASON = r"(?:the\s+)?(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+of)?"
+_WHEN = (
+    rf"(?:{_DAY}?{_MONTH_RE},?\s+|{_NAMED_DAY}\s+(?:of\s+)?|"
+    rf"(?:early|late|mid|{_SEASON})\s*-?\s*)?"
+)
 # "On Friday 3 May 2017", "In the early hours of 4 February 2019", "On the evening of …".
 _ON_DATE = (
     r"(?:the\s+(?:early\s+hours|evening|morning|afternoon|night)\s+of\s+)?"
@@ -156,27 +182,28 @@ _DEATH_YEAR_PATTERNS = (
         r"(?=[dDwWlLbBpP])\b(?:died|was\s+killed|was\s+murdered|was\s+fatally\s+\w+|"
         r"was\s+(?:found|pronounced|declared|confirmed)\s+(?:dead|deceased)|(?:body|remains)\s+(?:was|were)\s+"
         r"(?:found|discovered)|passed\s+away|"
-        r"lost\s+(?:her|his|their)\s+li(?:fe|ves)|was\s+unlawfully\s+killed|death\s+occurred)"
+        r"lost\s+(?:her|his|their)\s+li(?:fe|ves)|was\s+unlawfully\s+killed|death\s+occurred|"
+        r"was\s+(?:stabbed|beaten|strangled|battered|shot|kicked)\s+to\s+death)"
         rf"[^.;]{{0,60}}?\b(?:in|on|during)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
     re.compile(
-        rf"(?=[OI])\b(?:On|In)\s+{_ON_DATE}{_DAY}?{_MONTH_RE}\s+(?P<year>{_YEAR})\b(?P<who>[^.;]{{0,160}}?)"
+        rf"(?=[OI])\b(?:On|In)\s+{_ON_DATE}(?:{_DAY}?{_MONTH_RE},?|{_NAMED_DAY})\s+(?P<year>{_YEAR})\b(?P<who>[^.;]{{0,160}}?)"
         r"\b(?:found\b[^.;]{0,40}\b(?:dead|deceased)|pronounced\s+(?:dead|deceased)|died|was\s+killed|"
         r"was\s+murdered|killed|stabbed|fatally)",
     ),
     re.compile(
-        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE}\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
+        rf"(?=[dDkKmM])\b(?:died|killed|murdered)\s+(?:(?:her|him|them)\s+)?(?:in\s+|on\s+)?(?:{_DAY}?{_MONTH_RE},?\s+|{_NUMERIC_DAY})(?P<year>{_YEAR})\b",
         re.I,
     ),
     # "Date of death: 5.4.19", and a key-people table whose "Date of death" heads a column
     re.compile(
         r"(?=[dD])\bdate\s+of\s+death\b[^;]{0,80}?"
-        rf"(?:{_DAY}?{_MONTH_RE}\s+|\b{_NUMERIC_DAY})(?:(?P<year>{_YEAR})|(?P<yy>\d\d))\b",
+        rf"(?:(?:{_DAY}?{_MONTH_RE}\s+|\b{_NUMERIC_DAY})(?:(?P<year>{_YEAR})|(?P<yy>\d\d))|\b(?P<iso>{_YEAR})-[01]?\d-[0-3]?\d)\b",
         re.I,
     ),
     re.compile(
-        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+(?P<who>[^.;]{{0,40}}?)\bin\s+{_WHEN}(?P<year>{_YEAR})\b",
+        rf"(?=[dDhHmMkK])\b(?:death|homicide|murder|killing)\s+of\s+(?P<who>[^.;]{{0,40}}?)\b(?:in|on)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b",
         re.I,
     ),
     # "The homicide took place on 30 June 2019", "The fatal incident occurred in 2016"
@@ -188,10 +215,16 @@ _DEATH_YEAR_PATTERNS = (
     # "Adult A's death in March 2017"
     re.compile(rf"(?P<who>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)['’]s\s+death\s+(?:in|on)\s+{_ON_DATE}{_WHEN}(?P<year>{_YEAR})\b"),
 )
+_DEATH_OF_DATE = _DEATH_YEAR_PATTERNS[4]  # "the death of <who> in/on <date>"
+# Words between "the death of X" and its date that make the date another event's: an
+# inquest "was concluded on …" (but "was certified on …" is the death's own date).
+_OTHER_EVENT = re.compile(
+    r"\b(?:was|were|is|has|had|been|will)\s+(?!certified|pronounced|confirmed|declared|verified|recorded)\w+"
+)
 # A relative as the subject ("her father died in 2016", "Adult A's brother was killed"):
 # the death of someone else, unless the relative is the one doing the killing.
 _RELATIVE = re.compile(
-    r"\b(?:her|his|their|[A-Z][\w-]*['’]s)\s+(?:late\s+|elder\s+|older\s+|younger\s+|baby\s+|first\s+|previous\s+|own\s+)?"
+    r"\b(?:[Hh]er|[Hh]is|[Tt]heir|[A-Z][\w-]*['’]s)\s+(?:late\s+|elder\s+|older\s+|younger\s+|baby\s+|first\s+|previous\s+|own\s+)?"
     r"(?:mother|father|parents?|brothers?|sisters?|siblings?|sons?|daughters?|child|children|grand\w+|aunt|"
     r"uncle|cousin|niece|nephew|friend|step\w+)\b"
 )
@@ -200,6 +233,7 @@ _VICTIM_SUBJECT = re.compile(r"\b(?:victim|deceased)\b", re.I)
 # A death stated without its date ("… was pronounced dead shortly afterwards"): the
 # date is the one told just before it.
 _UNDATED_DEATH = re.compile(r"\b(?:pronounced|declared|confirmed|found)\s+(?:dead|deceased)|\bdied\b")
+_BIRTH = re.compile(r"\b(?:born|birth|b\.|DOB|D\.O\.B\.?)", re.I)
 _FULL_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\s+(?P<year>{_YEAR})\b")
 
 
@@ -427,7 +461,7 @@ def _csp_in(flat: str) -> str | None:
             line = f"{area} {line}"
         previous = line
         # substring tests first: the patterns need one of these words
-        found = [m.group("csp") for m in _CSP_NAME.finditer(line)] if has_partnership else []
+        found = [_joint_start(line, m) for m in _CSP_NAME.finditer(line)] if has_partnership else []
         if line.startswith("Safer"):
             found += [m.group("csp") for m in _SAFER_LINE.finditer(line)]
         elif "Safer" in line and "Board" in line and not found:
@@ -438,15 +472,28 @@ def _csp_in(flat: str) -> str | None:
                 continue  # "the Partnership", "Community Safety Partnership": no area
             votes[name] += 1
             first.setdefault(name, len(first))
-        if "Community Safety Partnership " in line or "Community Safety Partnership (" in line:
-            other += [f"{m['area']} Community Safety Partnership" for m in _CSP_AREA_AFTER.finditer(line)
-                      if m["area"] not in _ACRONYMS]
+        if "Community Safety Partnership" in line:
+            for m in _CSP_AREA_AFTER.finditer(line):
+                area = _COUNCIL_SUFFIX.sub("", m["area"].rstrip(".,;:"))  # "… for Eastvale." ends a sentence
+                if area and area not in _ACRONYMS and not _NOT_AREA.search(area):
+                    other.append(f"{area} Community Safety Partnership{m['plural'] or ''}")
         if "CSP" in line:
             other += [f"{area} Community Safety Partnership" for m in _AREA_CSP.finditer(line)
                       if (area := _AREA_LEAD.sub("", m["area"] + " ").strip()) and area not in _ACRONYMS]
     if not votes:
         return Counter(other).most_common(1)[0][0] if other else None
     return min(votes, key=lambda n: (not _CSP_LIKE.search(n), -votes[n], first[n]))
+
+
+def _joint_start(line: str, match: re.Match[str]) -> str:
+    """The partnership name of ``match``, with the first areas of a joint review's list
+    ("Eastvale, Westbury and Northtown Community Safety Partnerships") that the comma
+    kept out of the match."""
+    start = match.start("csp")
+    if line[start - 2 : start] != ", " or not match.group("csp").endswith("s"):
+        return match.group("csp")
+    lead = _JOINT_LEAD.search(line, 0, start)
+    return line[lead.start() : match.end("csp")] if lead else match.group("csp")
 
 
 def _trailing_area(line: str) -> str | None:
@@ -500,7 +547,8 @@ def _report_date_in(flat: str, *, cued_only: bool = False) -> str | None:
     cued: list[str] = []
     other: list[str] = []
     for line in flat.splitlines():
-        if ("19" not in line and "20" not in line and "/" not in line) or _DEATH_WORDS.search(line):
+        if ("19" not in line and "20" not in line and "/" not in line) or _DEATH_WORDS.search(line) \
+                or _BIRTH.search(line):
             continue  # (a date has a year, 19xx or 20xx, or is "14/06/21": a cheap test first)
         words = len(line.split())
         if words > 16 or line[:1].islower() or (line.endswith(".") and words > 6) or _NARRATIVE.search(line):
@@ -520,9 +568,27 @@ def _report_date_in(flat: str, *, cued_only: bool = False) -> str | None:
                 day, month = month, day  # US order: "10/16/2020"
             if 1 <= month <= 12 and 1 <= day <= 31 and 1980 <= int(year) <= 2049:
                 found.append(f"{year}-{month:02d}")
+        if not found:
+            found = _coarse_dates(line, is_cued)
         (cued if is_cued else other).extend(found)
     pool = cued or other
     return max(pool) if pool else None
+
+
+def _coarse_dates(line: str, is_cued: bool) -> list[str]:
+    """Dates less precise than a day and month in words: "03/2021" on a cued line as
+    ``2021-03``; a season ("Spring 2020") or a year after a strong cue ("Published:
+    2021") as the year alone, which sorts before any month of that year.
+
+    Only for a line with no fuller date: there the year is that date's.
+    """
+    if is_cued and (months := [f"{m['year']}-{int(m['month']):02d}" for m in _MONTH_YEAR_RE.finditer(line)]):
+        return months
+    if seasons := [m["year"] for m in _SEASON_YEAR_RE.finditer(line)]:
+        return seasons
+    if not is_cued:
+        return []
+    return [m["year"] for m in _CUED_YEAR_RE.finditer(line) if not _REFERENCE_BEFORE.search(line, 0, m.start("year"))]
 
 
 _DEATH_CUES = (
@@ -566,12 +632,17 @@ def _death_year_votes(text: str, *, victim: str | None = None) -> Counter[int]:
     votes: Counter[int] = Counter()
     for pattern in _DEATH_YEAR_PATTERNS:
         for match in pattern.finditer(flat):
-            year = match["year"]
+            year = match["year"] or match.groupdict().get("iso")
             if year is None:  # "5.4.19"
                 year = f"{2000 + int(match['yy'])}"
                 if not 1980 <= int(year) <= 2049:
                     continue
+            date_at = match.start("year") if match["year"] else match.start("iso" if match.groupdict().get("iso") else "yy")
+            if _BIRTH.search(flat, match.start(), date_at):
+                continue  # "the death of X, born on 27 May 1990": the date is the birth's
             who = match.groupdict().get("who")
+            if pattern is _DEATH_OF_DATE and _OTHER_EVENT.search(who):
+                continue  # "the death of X was concluded on …": the date is another event's
             if who is None:  # the clause before the verb: "Her mother died …"
                 before = flat[max(0, match.start() - 60) : match.start()]
                 who = re.split(r"[.;]\s|,\s(?:and|but|while|whilst)\s", before)[-1]
@@ -581,7 +652,8 @@ def _death_year_votes(text: str, *, victim: str | None = None) -> Counter[int]:
             votes[int(year)] += 3 if about_victim else 1
     if not votes and ("pronounced" in squashed or "declared" in squashed or "found" in squashed or "died" in squashed):
         for match in _UNDATED_DEATH.finditer(squashed):
-            dates = list(_FULL_DATE.finditer(squashed, max(0, match.start() - 250), match.start()))
+            dates = [d for d in _FULL_DATE.finditer(squashed, max(0, match.start() - 250), match.start())
+                     if not _BIRTH.search(squashed, max(0, d.start() - 20), d.start())]  # "(born 12 May 1980)"
             if dates:
                 votes[int(dates[-1]["year"])] += 1
                 break

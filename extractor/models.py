@@ -217,7 +217,11 @@ class Recommendation:
 @dataclass(slots=True)
 class Metadata:
     """Report-level facts. ``sources`` records where each field came from
-    (``manifest``, ``pdf:cover``, ``pdf:text`` …)."""
+    (``manifest``, ``pdf:cover``, ``pdf:text`` …).
+
+    ``published`` is ``YYYY-MM``, or just ``YYYY`` when the report itself prints only a
+    year or a season ("Published: 2021", "Spring 2020") and no manifest gives the month.
+    """
 
     title: str | None = None
     csp: str | None = None

@@ -151,3 +151,72 @@ def _bullet(t: str) -> Marker | None:
         # case ("o a private conversation with the carer"), which strip_bullet leaves alone.
         return Marker("bullet", None, t[1:].strip())
     return None
+
+
+def follows(previous: str | None, current: str | None) -> bool:
+    """True when ``current`` is the id after ``previous`` ("6.2" → "6.3", "R2" → "R3",
+    "6.2" → "7.1", "Recommendation 1" → "Recommendation 2")."""
+    if not previous or not current:
+        return False
+    a, b = _ID_PARTS.findall(previous), _ID_PARTS.findall(current)
+    if not a or not b:
+        return False
+    for depth in range(min(len(a), len(b))):
+        if a[:depth] != b[:depth]:
+            return False
+        x, y = a[depth], b[depth]
+        step = (int(y) - int(x)) if x.isdigit() and y.isdigit() else (
+            ord(y) - ord(x) if not x.isdigit() and not y.isdigit() else None)
+        if step == 1:
+            return all(part in ("1", "a") for part in b[depth + 1:])
+    return len(b) > len(a) and b[: len(a)] == a and all(part in ("1", "a") for part in b[len(a):])
+
+
+_ID_PARTS = re.compile(r"\d+|(?<![A-Za-z])[a-z](?![A-Za-z])")
+
+
+# Glyphs OCR confuses with digits in a line's first token: "Rl" for "R1", "Ac" for "4c",
+# "l0" for "10", "2.I" for "2.1".
+_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "A": "4",
+                                   "S": "5", "Z": "2", "B": "8", "G": "6"})
+_MISREAD_TOKEN = re.compile(r"^(?P<lead>R\.?)?(?P<body>[0-9lI|OoASZBG][0-9lI|OoASZBG.]{0,6})(?P<letter>[a-z]?)$")
+
+
+def fits_between(before: str | None, candidate: str, after: str | None) -> bool:
+    """Whether ``candidate`` fits as the id between its list neighbours' ids.
+
+    It must come right after ``before`` and right before ``after``, where they exist (at
+    least one must); ``after`` may also start a new list ("1", "R1", "2.1"), as it does
+    where each agency's recommendations are numbered afresh.
+    """
+    if before is None and after is None:
+        return False
+    if before is not None and not follows(before, candidate):
+        return False
+    return after is None or follows(candidate, after) or _starts_list(after)
+
+
+def _starts_list(rid: str) -> bool:
+    """"1", "R1", "a", "2.1", "3.1.1": the first id of a list."""
+    parts = _ID_PARTS.findall(rid)
+    return bool(parts) and all(part in ("1", "a") for part in parts[1:]) and (len(parts) > 1 or parts[0] in ("1", "a"))
+
+
+def misread_marker(text: str) -> Marker | None:
+    """The marker ``text`` would start with if OCR misread digits in its first token.
+
+    Only a token that is digits once look-alike letters are read as digits ("Rl" →
+    "R1", "Ac" → "4c"), followed by a capitalised word, gives one; whether it really is
+    a misread id depends on its neighbours (see ``segment``). None otherwise.
+    """
+    token, _, rest = text.strip().partition(" ")
+    m = _MISREAD_TOKEN.match(token)
+    if m is None or not rest[:1].isupper():
+        return None
+    body = m.group("body").translate(_DIGIT_LOOKALIKES)
+    if not body[:1].isdigit() or body == m.group("body"):
+        return None
+    marker = parse_marker(f"{m.group('lead') or ''}{body}{m.group('letter')} {rest}")
+    if marker is None or marker.kind not in ("r", "decimal", "int_letter", "int"):
+        return None
+    return marker

@@ -26,7 +26,7 @@ from .addressees import subject_of
 from .clean import drop_footnotes
 from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
-from .numbering import Marker, parse_marker
+from .numbering import Marker, fits_between, follows, misread_marker, parse_marker
 
 _ITEM_PRIORITY = ["label", "r", "decimal", "paren", "int", "letter", "bullet"]
 
@@ -229,7 +229,7 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
     """Rows from running text: numbered paragraphs, labels, bullets."""
     if not lines:
         return []
-    markers = [parse_marker(ln.text) for ln in lines]
+    markers = _repair_misread(lines, [parse_marker(ln.text) for ln in lines])
     body = body_size(lines)
     groups = {i for i, (ln, mk) in enumerate(zip(lines, markers)) if mk and _is_group_title(ln, mk, body, markers, i)}
     scheme = choose_scheme(lines, markers, groups)
@@ -259,6 +259,32 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
             walk.continue_item(line, mk)
     rows = [_to_row(item, section) for item in walk.items if join_lines(item.parts)]
     return [r for r in rows if not _is_preamble(r.text) and not _is_closing(r.text)]
+
+
+def _repair_misread(lines: list[Line], markers: list[Marker | None]) -> list[Marker | None]:
+    """Ids OCR misread as letters ("Rl" for "R1", "Ac" for "4c"), given back their digits.
+
+    Only on OCR'd lines, and only where the repaired id fits its neighbours: the line
+    starts in the column of the list's other ids, and the id comes between the ids
+    before and after it (``numbering.fits_between``). A word that merely looks like an
+    id ("I", "SO") is not in such a place.
+    """
+    if not any(line.font == "ocr" for line in lines):
+        return markers
+    columns = [line.x0 for line, mk in zip(lines, markers) if mk is not None and mk.id]
+    out = list(markers)
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        if mk is not None or line.font != "ocr" or not any(abs(line.x0 - x) <= 6 for x in columns):
+            continue
+        candidate = misread_marker(line.text)
+        if candidate is None:
+            continue
+        family = _family(candidate.kind)
+        before = next((m for m in reversed(out[:i]) if m is not None and m.id and _family(m.kind) == family), None)
+        after = next((m for m in markers[i + 1:] if m is not None and m.id and _family(m.kind) == family), None)
+        if fits_between(before.id if before else None, candidate.id or "", after.id if after else None):
+            out[i] = candidate
+    return out
 
 
 def _group_runs(lines: list[Line], markers: list[Marker | None], groups: set[int], body: float,
@@ -308,7 +334,7 @@ def _wrapped_reference(current: _Item | None, lines: list[Line], i: int, mk: Mar
     last_word = before.split()[-1] if before.split() else ""
     if not (mk.rest.strip()[:1].islower() or last_word[:1].islower()):
         return False  # "… the Kent and Medway" / "ICB" is a name running on, not a new item
-    return not _follows(current.id, mk.id)
+    return not follows(current.id, mk.id)
 
 
 def _repeated_header(current: _Item | None, lines: list[Line], i: int, mk: Marker) -> bool:
@@ -316,28 +342,6 @@ def _repeated_header(current: _Item | None, lines: list[Line], i: int, mk: Marke
     ("Recommendation 2" again, with nothing after it): the item goes on."""
     return (current is not None and mk.id is not None and mk.id == current.id and not mk.rest
             and i > 0 and lines[i - 1].page < lines[i].page and current.first.page < lines[i].page)
-
-
-def _follows(previous: str | None, current: str | None) -> bool:
-    """True when ``current`` is the id after ``previous`` ("6.2" → "6.3", "R2" → "R3",
-    "6.2" → "7.1", "Recommendation 1" → "Recommendation 2")."""
-    if not previous or not current:
-        return False
-    a, b = _ID_PARTS.findall(previous), _ID_PARTS.findall(current)
-    if not a or not b:
-        return False
-    for depth in range(min(len(a), len(b))):
-        if a[:depth] != b[:depth]:
-            return False
-        x, y = a[depth], b[depth]
-        step = (int(y) - int(x)) if x.isdigit() and y.isdigit() else (
-            ord(y) - ord(x) if not x.isdigit() and not y.isdigit() else None)
-        if step == 1:
-            return all(part in ("1", "a") for part in b[depth + 1:])
-    return len(b) > len(a) and b[: len(a)] == a and all(part in ("1", "a") for part in b[len(a):])
-
-
-_ID_PARTS = re.compile(r"\d+|(?<![A-Za-z])[a-z](?![A-Za-z])")
 
 
 def _has_title(lines: list[Line], markers: list[Marker | None], i: int, body: float) -> bool:

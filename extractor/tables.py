@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from ._text import clean_chars, join_lines, strip_bullet
 from .models import Line, Row, Section, Table, TableCell
-from .numbering import parse_marker
+from .numbering import fits_between, misread_marker, parse_marker
 
 _ID_HEADER = re.compile(
     r"^(?:no\.?|number|ref\.?|reference|#|item|id|rec\.?|(?:dhr\s+)?(?:ref\.?|reference)(?:\s*no\.?)?|"
@@ -327,7 +327,27 @@ def _grid_rows(tables: list[Table], section: Section) -> list[Row]:
                 rows[-1] = _with_agency_of(rows[-1], new)
                 continue
             rows.append(new)
-    return rows
+    return _repair_misread_ids(rows)
+
+
+def _repair_misread_ids(rows: list[Row]) -> list[Row]:
+    """Id cells that OCR misread ("Rl" before "R2", "Ac" after "4b"), given back their digits.
+
+    Only an id that is no id as it stands, reads as one once look-alike letters are
+    digits, and then fits between the rows' ids before and after it.
+    """
+    out = list(rows)
+    for i, row in enumerate(rows):
+        if not row.id or parse_marker(f"{row.id} X") is not None:
+            continue
+        candidate = misread_marker(f"{row.id} X")
+        if candidate is None:
+            continue
+        before = out[i - 1].id if i else None
+        after = rows[i + 1].id if i + 1 < len(rows) else None
+        if candidate.id and fits_between(before, candidate.id, after):
+            out[i] = replace(row, id=candidate.id)
+    return out
 
 
 def _is_tail(rows: list[Row], columns: Columns, cells: list[str], rid: str | None, page_top: bool,

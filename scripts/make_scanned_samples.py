@@ -48,12 +48,13 @@ REPO = Path(__file__).resolve().parents[1]
 # F1 = 1.0: dhr-extract check --samples samples/scanned --golden golden/scanned
 OUT_SAMPLES, OUT_GOLDEN = REPO / "samples" / "scanned", REPO / "golden" / "scanned"
 # Sources: numbered paragraphs with agency subheadings, hyphenated lines with inline
-# "Recommendation N:" labels, and three ruled tables (an action plan, a landscape table
-# grouped by agency, a table with theme rows); all reach F1 = 1.0 through OCR (see
-# docs/ROBUSTNESS.md for the layouts that do not yet).
+# "Recommendation N:" labels, "2a"/"2b" paragraphs, and four ruled tables (an action
+# plan, a landscape table grouped by agency, a table with theme rows, "R1" ids); all
+# reach F1 = 1.0 through OCR (see docs/ROBUSTNESS.md for the layouts that do not yet).
 DEFAULT_SOURCES: tuple[str, ...] = (
     "wiltshire-2017-10-2a", "swindon-2018-hyphenated", "sefton-2019-table",
     "northumberland-2021-landscape-agency-table", "south-lakeland-2019-themed-table",
+    "croydon-2019-r-numbers", "leeds-2017-2a-2b",
 )
 MAX_BYTES = 1_500_000
 

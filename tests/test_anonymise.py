@@ -296,3 +296,19 @@ def test_quoted_month_pseudonym_is_replaced_but_not_the_month() -> None:
     doc = make_doc("Domestic Homicide Review into the death of ‘June’", "June died in 2018.")
     text, _ = anonymise_text("Police should review June's calls by June 2022.", find_people(doc))
     assert text == "Police should review the victim's calls by June 2022."
+
+
+def test_a_name_met_only_in_a_possessive_and_a_conviction_is_the_perpetrator() -> None:
+    """"Daniel's access" in a recommendation names Daniel, whom the report introduces
+    only as convicted of her murder: no role word, yet as sure as a declaration."""
+    doc = make_doc(
+        "Domestic Homicide Review into the death of Hope",
+        "Hope died in June 2018. Daniel was convicted of her murder in 2019 and sentenced to life.",
+    )
+    texts = ["Agencies should consider how Daniel's access to weapons could have been recognised."]
+    limited = {p.name: p.role for p in find_people(doc, mentioned_in=texts)}
+    assert limited == {"Hope": "the victim", "Daniel": "the perpetrator"}
+    people = find_people(doc, mentioned_in=texts)
+    protected: set[str] = set()
+    assert anonymise_text(texts[0], people, protected)[0].startswith(
+        "Agencies should consider how the perpetrator's access")

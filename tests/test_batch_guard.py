@@ -78,3 +78,19 @@ def test_an_idle_child_exits_and_the_next_document_starts_another(tmp_path: Path
         second = guarded.run(Job(str(make_pdf(tmp_path / "b.pdf", recs=4)), "hb"), timeout=60)
     assert len(second.report["recommendations"]) == 4 and second.report.get("error") is None
     assert first.worker != second.worker
+
+
+def test_memory_is_read_without_proc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no /proc (macOS, Windows) psutil reads a worker's memory, so the
+    memory limit still holds; the /proc reading and psutil's agree."""
+    import os
+
+    from extractor.batch import pool
+
+    from_proc = pool.rss_mb(os.getpid())
+    monkeypatch.setattr(pool, "_proc_rss_mb", lambda pid: None)
+    without_proc = pool.rss_mb(os.getpid())
+    assert without_proc is not None and without_proc > 10
+    if from_proc is not None:
+        assert abs(without_proc - from_proc) < 0.2 * from_proc
+    assert pool.rss_mb(2**22 + 12345) is None  # no such process

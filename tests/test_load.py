@@ -160,6 +160,29 @@ def test_pdf_file_reads_pages_then_tables_from_one_open_document():
         pdf.tables([1])
 
 
+def test_table_words_from_a_kept_text_page_match_a_fresh_read():
+    """A detailed page's text page is kept for its tables; the words (footnote marks cut
+    from them) are the same as reading the page again, and the keep is bounded."""
+    from extractor import load
+
+    doc = pymupdf.open()
+    for number in range(load._KEEP_TEXT_PAGES + 3):
+        page = doc.new_page()
+        page.insert_htmlbox(pymupdf.Rect(50, 50, 500, 300), (
+            f"<h2>Recommendations {number}</h2><table border='1'><tr><td>1</td>"
+            "<td>Agencies should review risk annually.<sup>7</sup></td><td>Police</td></tr></table>"))
+    with load.PdfFile(doc.tobytes(), name="kept.pdf") as pdf:
+        pdf.document()
+        kept = pdf._text_pages
+        assert len(kept) == load._KEEP_TEXT_PAGES and max(kept) == doc.page_count
+        page = pdf.doc.load_page(doc.page_count - 1)
+        assert kept[doc.page_count][1], "the footnote mark was collected while loading"
+        from_kept = load.table_words(page, kept[doc.page_count])
+        fresh = load.table_words(page)
+    assert from_kept == fresh
+    assert any(w[4] == "annually." for w in fresh) and not any(w[4].endswith(".7") for w in fresh)
+
+
 def test_pdf_file_refuses_too_many_pages():
     from extractor.load import PdfFile
 

@@ -29,14 +29,17 @@ BLOCKS = [("h1", "Domestic Homicide Review"), ("p", "Report into the death of 'A
           ("table", ROWS, [40, 230, 110, 70]), ("h1", "3. Glossary"), ("p", filler(3))]
 
 
-def stored_turned(source: bytes, rotation: int) -> bytes:
-    """The same pages, each stored turned and shown upright again by ``/Rotate``."""
+def stored_turned(source: bytes, rotation: int, *, shown_upright: bool = True) -> bytes:
+    """The same pages, each stored turned and (by default) shown upright again by
+    ``/Rotate``; without it, the content stays turned on the page, as some PDF
+    printers put a landscape page on a portrait one."""
     src = pymupdf.open(stream=source, filetype="pdf")
     out = pymupdf.open()
     for i, page in enumerate(src):
         target = out.new_page(width=page.rect.height, height=page.rect.width)
         target.show_pdf_page(target.rect, src, i, rotate=rotation)
-        target.set_rotation(rotation)
+        if shown_upright:
+            target.set_rotation(rotation)
     return out.tobytes(garbage=3, deflate=True)
 
 
@@ -59,6 +62,21 @@ def test_rotated_pages_give_the_rows_of_the_upright_report(rotation: int) -> Non
     assert [r.addressed_to_raw for r in expected.recommendations] == [
         "Northshire Police", "Northshire County Council", "Northshire ICB"]
     assert rows(got) == rows(expected)  # boxes too: the displayed frame is the upright one
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_content_turned_on_an_unrotated_page_is_read_upright(rotation: int) -> None:
+    """No /Rotate, the text itself runs down (or up) the page: the page is turned
+    upright before it is read, so the rows are those of the upright report."""
+    upright = build_pdf(BLOCKS)
+    turned = stored_turned(upright, rotation, shown_upright=False)
+    doc = pymupdf.open(stream=turned, filetype="pdf")
+    assert {p.rotation for p in doc} == {0}
+    assert doc[1].get_text("dict")["blocks"][0]["lines"][0]["dir"][0] == pytest.approx(0, abs=1e-6)
+    expected = extractor.extract(upright, name="t.pdf")
+    got = extractor.extract(turned, name="t.pdf")
+    assert got.error is None and len(expected.recommendations) == 3
+    assert rows(got) == rows(expected)
 
 
 def test_rotated_page_lines_run_left_to_right_in_the_displayed_frame() -> None:

@@ -35,7 +35,7 @@ COLUMNS = (
     "valid_from", "valid_to", "successor", "resolve_via", "source",
 )
 AREA_COLUMNS = ("area", "aliases", "local_authority", "upper_tier", "police",
-                "commissioner", "ccg", "csp", "crc", "fire", "region")
+                "commissioner", "ccg", "csp", "crc", "fire", "ambulance", "region")
 KINDS = frozenset({
     "police", "health-commissioner", "nhs-trust", "local-authority", "csp", "probation",
     "national-government", "voluntary-sector", "role", "pcc", "fire", "other",
@@ -87,6 +87,7 @@ class Area:
     csp: str = ""
     crc: str = ""
     fire: str = ""
+    ambulance: str = ""
     region: str = ""
 
     def slot(self, name: str) -> str:

@@ -111,7 +111,17 @@ def _quiet_mupdf() -> None:
 
 
 def rss_mb(pid: int) -> float | None:
-    """Current resident memory of a process in MB (Linux), else ``None``."""
+    """Current resident memory of a process in MB, or ``None`` if it cannot be read.
+
+    On Linux it is read from ``/proc`` (the guard polls it ten times a second per
+    worker); elsewhere (macOS, Windows) psutil reads it, so the memory limit holds there
+    too.
+    """
+    rss = _proc_rss_mb(pid)
+    return rss if rss is not None else _psutil_rss_mb(pid)
+
+
+def _proc_rss_mb(pid: int) -> float | None:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
             for line in handle:
@@ -120,6 +130,17 @@ def rss_mb(pid: int) -> float | None:
     except (OSError, ValueError):
         return None
     return None
+
+
+def _psutil_rss_mb(pid: int) -> float | None:
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is a dependency
+        return None
+    try:
+        return psutil.Process(pid).memory_info().rss / (1024.0 * 1024.0)
+    except psutil.Error:
+        return None
 
 
 @dataclass(slots=True)
