@@ -27,6 +27,7 @@ _LABEL = re.compile(
     r"(?P<who>[^:]{2,160}?)\s*\.?\s*$",
     re.I,
 )
+_FIELD_LABEL = re.compile(r"\s*(?:agency|agencies|owner)\s*[:–—]", re.I)
 _EXPLICIT = re.compile(r"addressed\s+to|lead\s+agenc|responsib", re.I)
 _BRACKET = re.compile(r"\s*\((?P<who>[^()]{2,90})\)\s*\.?\s*$")
 _CONNECTORS = {"and", "&", "of", "for", "the", "in", "on", "/", "-", "–", "with", "de"}
@@ -79,6 +80,10 @@ def attach_addressee(row: Row) -> Row:
     if m and (_plausible_agency(m.group("who")) or _EXPLICIT.search(text[m.start():m.end()])):
         # An explicit label is the report's own statement: nothing overrides it.
         return replace(row, text=text[: m.start()].rstrip(" –—-").strip(), agency_hint=_tidy(m.group("who")))
+    if m and _FIELD_LABEL.match(text, m.start()) and text[: m.start()].rstrip().endswith((".", ";")):
+        # "… frontline teams. Agencies: all Board partners": a field after the sentence
+        # that names no one in particular; it is not text, the sentence's subject decides
+        text = text[: m.start()].rstrip()
     b = _BRACKET.search(text)
     if b and _plausible_agency(b.group("who")) and not _is_acronym_definition(text, b):
         # "… (Greater Manchester Police)": the bracket only states the addressee

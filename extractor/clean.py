@@ -67,3 +67,46 @@ def clean_document(document: Document) -> Document:
             kept.append(line)
         pages.append(replace(page, lines=tuple(kept)))
     return replace(document, pages=tuple(pages))
+
+
+HEADER_MARGIN_PT = 58.0  # Word's header sits ~1.25 cm from the top, the text ~2.5 cm
+_NOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡¹²³⁴⁵⁶⁷⁸⁹])\s*\S")
+
+
+def margin_header(line: Line, nxt: Line | None, body: float) -> bool:
+    """A plain line printed in the top margin (above ~2 cm), well clear of the text below
+    it (or the section's last line): a running header that names the chapter or the next
+    part ("Appendices")."""
+    return (line.bbox[3] < HEADER_MARGIN_PT and not line.bold and line.size <= body + 0.5
+            and (nxt is None or nxt.top - line.bottom > 1.5 * line.size))
+
+
+def drop_footnotes(lines: list[Line], body: float) -> list[Line]:
+    """Section lines without the footnotes printed at the foot of its pages, nor a
+    running header left in the top margin of a page (see ``margin_header``).
+
+    A recommendation that runs over a page break has the page's footnotes between its
+    two halves ("… The audit should / 1 College of Policing guidance, 2022 / sample
+    cases …"). A footnote block is the last run of lines on a page, all clearly smaller
+    than the body text, set apart by a gap from the text above, and opening with a note
+    mark. Runs only on a located section's lines (a few hundred at most).
+    """
+    small = body - 1.5
+    drop: set[int] = set()
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j + 1 < n and lines[j + 1].page == lines[i].page:
+            j += 1  # lines[i..j] is one page of the section
+        if margin_header(lines[i], lines[i + 1] if i < j else None, body):
+            drop.add(i)
+        k = j
+        while k >= i and lines[k].size <= small:
+            k -= 1
+        first = k + 1  # the trailing run of small lines is lines[first..j]
+        if i <= k < j and j - first < 8:
+            note, above = lines[first], lines[k]
+            if _NOTE_START.match(note.text) and note.top - above.bottom > 0.6 * body:
+                drop.update(range(first, j + 1))
+        i = j + 1
+    return [ln for idx, ln in enumerate(lines) if idx not in drop] if drop else lines

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ._text import AGENCY_WORD
+from .clean import HEADER_MARGIN_PT, margin_header
 from .models import Document, Line, Section
 
 _NUM_PREFIX = r"(?:(?:chapter|section|part)\s+\w+\s*[-–—:.]?\s*|\d{1,2}(?:\.\d{1,2}){0,2}[.)]?\s*[-–—:]?\s*|\(\d{1,2}\)\s*|[A-Z][.)]\s*|[IVX]{1,5}[.)]\s*)"
@@ -227,6 +228,10 @@ def _heading_kind(line: Line, lines: list[Line], i: int, style: _Style) -> str |
         return None  # "… and\nrecommendations": the tail of a wrapped title
     if not _heading_at(i, lines, style) and not _standalone_label(lines, i, style):
         return None
+    if line.bbox[3] < HEADER_MARGIN_PT:  # cheap test first: only lines in the top margin
+        nxt_line = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].page == line.page else None
+        if margin_header(line, nxt_line, style.body_size):
+            return None  # a running header naming the chapter ("RECOMMENDATIONS")
     nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
     if re.fullmatch(r"\d{1,3}", nxt) and lines[i + 1].page == line.page and abs(lines[i + 1].top - line.top) < 30:
         return None  # "Recommendations" then "45": a contents entry whose number wrapped
@@ -335,6 +340,8 @@ def _beside_others(lines: list[Line], j: int) -> bool:
 
 def _looks_like_title(text: str) -> bool:
     body = re.sub(r"^\S+\s*", "", text)
+    if " should " in body or " must " in body:
+        return False  # "2. The ICB should issue guidance …" in bold: a directive, not a title
     return len(body.split()) <= 12 and not body.rstrip().endswith(".")
 
 

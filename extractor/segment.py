@@ -22,6 +22,8 @@ from rapidfuzz import fuzz
 
 from . import tables as table_parser
 from ._text import AGENCY_WORD, join_lines, squash, strip_bullet
+from .addressees import subject_of
+from .clean import drop_footnotes
 from .locate import REC_HEADING, body_size
 from .models import BBox, Line, Row, Section, Table
 from .numbering import Marker, fits_between, follows, misread_marker, parse_marker
@@ -70,6 +72,20 @@ _AGENCY_VERB = re.compile(
     r"publish(?:es)?|works?|considers?|agrees?|provides?|shares?|commissions?|undertakes?|audits?|"
     r"introduces?|updates?|establish(?:es)?|promotes?|implements?|raises?|seeks?|takes?)\b"
 )
+# Imperatives that open a recommendation with no subject ("Remind GPs to …").
+_IMPERATIVE = re.compile(
+    r"^(?:Remind|Audit|Offer|Ask|Adopt|Write|Create|Explore|Embed|Strengthen|Improve|Increase|Clarify|Amend|"
+    r"Revise|Update|Introduce|Include|Publish|Issue|Circulate|Disseminate|Agree|Conduct|Evaluate|Assess|"
+    r"Monitor|Record|Refer|Train|Encourage|Use|Set|Build|Map|Hold|Appoint|Invite|Engage|Liaise|Extend|"
+    r"Ensure|Review|Implement|Commission|Require|Reinforce|Develop|Provide|Consider|Raise|Establish|"
+    r"Produce|Deliver|Share|Promote|Seek|Make|Undertake|Identify|Continue|Work|Give|Put|Check|Add|Support)\b"
+)
+# How narrative paragraphs open, and the past-tense verbs they carry.
+_NARRATIVE = re.compile(
+    r"^(?:The|This|These|Those|There|It|In|On|At|During|When|While|Although|As|Following|After|Before|"
+    r"Since|A|An|Our|We|Its|Their|His|Her|Some|Many|Most|No|None|Both|Neither)\b"
+)
+_NARRATIVE_VERB = re.compile(r"\b(?:was|were|had|has\s+been|have\s+been|did)\b|^[A-Z]\w*\s+(?:\w+\s+)?\w+ed\b")
 # Paragraphs that close a report rather than continue a recommendation.
 _CLOSING = re.compile(
     r"^(?:the\s+(?:panel|chair|review\s+panel|author)s?\s+(?:would\s+like\s+to\s+)?(?:thanks?|is\s+grateful|"
@@ -103,6 +119,9 @@ class _Item:
     closed: bool = False
     skipping: bool = False
     cont_x: float | None = None  # x of the item's wrapped lines (hanging indent)
+    size: float = 0.0  # font size of the item's text (not of its label line)
+    labelled: bool = False  # an "Agency: …" line has closed its text
+    weak: bool = False  # the agency came from a subheading with no agency word in it
 
 
 def segment_sections(sections: list[Section], tables: list[Table]) -> list[Row]:
@@ -120,6 +139,7 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
     table_rows = table_parser.rows_from_tables(rec_tables, section)
     boxes = [(t.page, t.bbox) for t in rec_tables]
     lines = [ln for ln in section.lines if not _inside_any(ln, boxes)]
+    lines = drop_footnotes(lines, body_size(lines)) if lines else lines
     announced = True
     if section.kind == "conclusions":
         lines, announced = _after_recs_start(lines)
@@ -129,12 +149,41 @@ def segment_section(section: Section, tables: list[Table]) -> list[Row]:
         # the numbered paragraphs around it introduce or discuss them: keep only items
         # phrased as directives.
         line_rows = [r for r in line_rows if _DIRECTIVE.search(r.text) or r.text.startswith("That ")]
+    else:
+        line_rows = _without_leading_narrative(line_rows)
     rows = sorted(table_rows + line_rows, key=lambda r: (r.page, r.bbox[1]))
     default = _section_agency(section)
     return [
         replace(r, order=n, agency_hint=r.agency_hint or default)
         for n, r in enumerate(rows)
     ]
+
+
+def _reads_as_directive(text: str) -> bool:
+    if _DIRECTIVE.search(text) or text.startswith("That ") or _IMPERATIVE.match(text):
+        return True
+    # "Devon Police ensure …", but not "The review heard that … were …"
+    return bool(_AGENCY_VERB.match(text)) and not _NARRATIVE_VERB.search(text)
+
+
+def _without_leading_narrative(rows: list[Row]) -> list[Row]:
+    """Drop the numbered context paragraphs that open a recommendations chapter.
+
+    "8.1 … 8.11" of narrative, then "8.12 Northshire Police should …": when the items
+    from the first directive on all read as directives (at least two of them) and none
+    before it does, the ones before it are the chapter's introduction.
+    """
+    if len(rows) < 3 or not any(r.id for r in rows):
+        return rows
+    first = next((k for k, r in enumerate(rows) if _reads_as_directive(r.text)), None)
+    if not first:
+        return rows
+    rest = rows[first:]
+    if len(rest) < 2 or not all(_reads_as_directive(r.text) for r in rest):
+        return rows
+    if not all(_NARRATIVE.match(r.text) or _NARRATIVE_VERB.search(r.text) for r in rows[:first]):
+        return rows  # "Refresh training on …": an imperative this module has no word for
+    return rest
 
 
 def _after_recs_start(lines: list[Line]) -> tuple[list[Line], bool]:
@@ -187,6 +236,7 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
     if scheme is None:
         return _paragraph_rows(lines, section, body) if paragraphs else []
     walk = _Walk(scheme=scheme, item_x=_item_indent(lines, markers, scheme, groups))
+    walk.agency_looks = _agency_looks(lines, markers, body)
     runs = _group_runs(lines, markers, groups, body, scheme)
     tail = False  # this line ends a subheading that wrapped
     for i, (line, mk) in enumerate(zip(lines, markers)):
@@ -201,7 +251,8 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
         elif (mk is not None and _family(mk.kind) == walk.scheme
               and (walk.item_x is None or line.x0 <= walk.item_x + 12)
               and not _wrapped_reference(walk.current, lines, i, mk)):
-            walk.start(line, mk, titled=_has_title(lines, markers, i, body))
+            if not _repeated_header(walk.current, lines, i, mk):
+                walk.start(line, mk, titled=_has_title(lines, markers, i, body))
         elif subheading:
             walk.subheading(line, wraps=tail)
         else:
@@ -249,7 +300,8 @@ def _group_runs(lines: list[Line], markers: list[Marker | None], groups: set[int
     starts = sorted(groups | {
         i for i, (line, mk) in enumerate(zip(lines, markers))
         if mk is None and _is_subheading(line, mk, body, lines, i)
-        and (_GROUP_WORDS.search(line.text.strip()) or REC_HEADING.match(line.text.strip()))
+        and (_GROUP_WORDS.search(line.text.strip()) or REC_HEADING.match(line.text.strip())
+             or (line.bold or line.size >= body + 0.9) and _agency_named_by(line.text.strip()))
     })
     if not starts:
         return {}
@@ -283,6 +335,13 @@ def _wrapped_reference(current: _Item | None, lines: list[Line], i: int, mk: Mar
     if not (mk.rest.strip()[:1].islower() or last_word[:1].islower()):
         return False  # "… the Kent and Medway" / "ICB" is a name running on, not a new item
     return not follows(current.id, mk.id)
+
+
+def _repeated_header(current: _Item | None, lines: list[Line], i: int, mk: Marker) -> bool:
+    """A boxed recommendation's title row repeated at the top of the next page
+    ("Recommendation 2" again, with nothing after it): the item goes on."""
+    return (current is not None and mk.id is not None and mk.id == current.id and not mk.rest
+            and i > 0 and lines[i - 1].page < lines[i].page and current.first.page < lines[i].page)
 
 
 def _has_title(lines: list[Line], markers: list[Marker | None], i: int, body: float) -> bool:
@@ -335,6 +394,8 @@ class _Walk:
     current: _Item | None = None
     agency_look: tuple[float, bool] | None = None  # size and weight of the agency subheadings
     pending: str = ""  # the first line(s) of a subheading that wraps
+    agency_looks: frozenset[tuple[float, bool]] = frozenset()  # looks of subheadings naming agencies
+    agency_weak: bool = False  # the current agency is only a name-like sibling subheading
     pending_line: Line | None = None
 
     def group(self, mk: Marker) -> None:
@@ -342,18 +403,20 @@ class _Walk:
         self.prefix = mk.id if mk.kind in ("decimal", "int") else self.prefix
         title = mk.rest
         if _looks_like_agency(title):
-            self.agency = title
+            self.agency, self.agency_weak = title, False
         elif _GROUP_WORDS.search(title):
-            self.agency = None
+            self.agency, self.agency_weak = None, False
         self.current = None
 
     def start(self, line: Line, mk: Marker, *, titled: bool = False) -> None:
         agency = self.agency
         if titled and _looks_like_agency(mk.rest) and _could_be_a_name(mk.rest):
             agency = mk.rest.strip().rstrip(":")  # "Recommendation 3: Northshire Police"
-        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=agency, bottom=line.bottom, page=line.page)
+        self.current = _Item(id=_compose_id(mk, self.prefix), first=line, agency=agency, bottom=line.bottom, page=line.page,
+                             weak=self.agency_weak and agency == self.agency)
         if mk.rest and not titled:
             self.current.parts.append(mk.rest)
+            self.current.size = line.size
         self.items.append(self.current)
         self.pending = ""
 
@@ -376,12 +439,14 @@ class _Walk:
         named = _agency_named_by(text)
         if named:
             self.agency, self.current, self.agency_look = named, None, look
+            self.agency_weak = not _ends_in_agency_word(named)  # "Police Liaison" may be a theme
         elif _GROUP_WORDS.search(text) or REC_HEADING.match(text):
             self.agency, self.current = None, None
-        elif self.agency is not None and look == self.agency_look and _could_be_a_name(text):
+        elif (look == self.agency_look and self.agency is not None or look in self.agency_looks) \
+                and _could_be_a_name(text):
             # A sibling of the agency subheadings: another agency, even one whose name
-            # has no agency word ("Change Grow Live").
-            self.agency, self.current = text.rstrip(":"), None
+            # has no agency word ("Change Grow Live"), also when it comes first.
+            self.agency, self.current, self.agency_weak = text.rstrip(":"), None, True
         elif self.current is not None and self.scheme != "label":
             self.current.closed = True
 
@@ -394,6 +459,7 @@ class _Walk:
             return
         if _LABEL_LINE.match(text):
             current.skipping = False  # "Addressed to: …" belongs to the item above
+            current.labelled = True
         elif current.skipping:
             return
         elif (self.scheme == "label" and mk is not None and mk.kind == "decimal"
@@ -410,7 +476,19 @@ class _Walk:
         current.parts.append(text)
         if current.cont_x is None:
             current.cont_x = line.x0
+        if not current.size:
+            current.size = line.size
         current.bottom, current.page = line.bottom, line.page
+
+
+def _agency_looks(lines: list[Line], markers: list[Marker | None], body: float) -> frozenset[tuple[float, bool]]:
+    """Size and weight of the styled subheadings that name an agency ("Kent Police")."""
+    looks = set()
+    for i, (line, mk) in enumerate(zip(lines, markers)):
+        if (line.bold or line.size >= body + 0.9) and _is_subheading(line, mk, body, lines, i) \
+                and _agency_named_by(line.text.strip()):
+            looks.add((round(line.size, 1), line.bold))
+    return frozenset(looks)
 
 
 def _is_preamble(text: str) -> bool:
@@ -518,8 +596,13 @@ def _is_group_title(line: Line, mk: Marker, body: float, markers: list[Marker | 
     styled = line.bold or line.size >= body + 0.9
     if (_GROUP_WORDS.search(rest) or REC_HEADING.match(rest)) and (styled or mk.kind in ("decimal", "int")):
         return True  # "9.1 Single agency recommendations", "8.1 Recommendations of the review"
-    if not styled:
-        return False
+    if rest.endswith(":") and len(rest.split()) <= 10 and _RECS_START.search(rest):
+        # "8.1 The panel recommends that:" over "(i) …", "(ii) …": the lead-in numbers the
+        # list, its items are the recommendations
+        nxt = next((m for m in markers[i + 1 : i + 3] if m is not None), None)
+        return nxt is not None and nxt.kind in ("letter", "paren", "int") and nxt.kind != mk.kind
+    if not styled or " should " in rest or " must " in rest:
+        return False  # a recommendation printed in bold is not a title
     # A styled title followed by deeper-numbered or lettered items.
     nxt = next((m for m in markers[i + 1 : i + 4] if m is not None), None)
     if nxt is None:
@@ -576,6 +659,12 @@ def _could_be_a_name(text: str) -> bool:
         for w in words)
 
 
+def _ends_in_agency_word(name: str) -> bool:
+    """"Kent Police", "Adult Social Care", "Home Office (HO)" - not "Police Liaison"."""
+    words = re.sub(r"\s*\([^()]*\)\s*$", "", name).rstrip(":").split()
+    return bool(words) and (bool(AGENCY_WORD.fullmatch(words[-1].strip(".,"))) or words[-1].isupper())
+
+
 def _looks_like_agency(text: str) -> bool:
     t = text.strip().rstrip(":")
     if not t or len(t.split()) > 12 or t.endswith("."):
@@ -594,6 +683,19 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
     """
     if not item.parts:
         return False
+    if item.labelled or scheme == "label" and item.size:
+        # After "Agency: …" the item is complete; a label-numbered item (often boxed, in a
+        # smaller font) ends at a new paragraph in another size: the narrative resumes.
+        new_paragraph = line.page != item.page or line.top - item.bottom > line.size * 0.9
+        if new_paragraph and (item.labelled or abs(line.size - item.size) >= 0.8):
+            return True
+    if scheme == "bullet" and item_x is not None:
+        # Bullets often carry no closing full stop; what ends the list is a paragraph
+        # back at the bullets' own margin after a gap, when their lines hang further right,
+        # or any line left of the bullets (when wrapped lines do not run back under them).
+        if line.x0 < item_x - 8 and (item.cont_x is None or item.cont_x > item_x - 2):
+            return True
+        return _leaves_hanging_list(item, line, item_x)
     last = item.parts[-1].rstrip()
     if not (last.endswith((".", ";", ")")) or not last):
         return False
@@ -607,6 +709,13 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
         return True
     if not new_paragraph:
         return False
+    return _leaves_hanging_list(item, line, item_x)
+
+
+def _leaves_hanging_list(item: _Item, line: Line, item_x: float) -> bool:
+    """A new paragraph at the markers' margin while the item's own lines hang right of it."""
+    if line.page == item.page and line.top - item.bottom <= line.size * 0.9:
+        return False
     hanging = item.cont_x is not None and item.cont_x > item_x + 8
     return hanging and line.x0 <= item_x + 2 and line.x0 < (item.cont_x or 0) - 8
 
@@ -614,6 +723,14 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
 def _to_row(item: _Item, section: Section) -> Row:
     text = join_lines(item.parts)
     text = re.sub(r"^[:.\-–—)\s]+", "", text)
+    agency = item.agency
+    if item.weak and agency and (subject := subject_of(text)) and subject[:1].isupper() \
+            and subject.lower() not in agency.lower():
+        # "Police Liaison" may be a theme rather than an agency: a recommendation that names
+        # its own addressee by name ("NHS England should …") is not overruled by it. A body
+        # named by its type ("The drug and alcohol service should …") may be the agency
+        # of the subheading itself ("Locala Health and Wellbeing"), so that one is not.
+        agency = None
     return Row(
         id=item.id,
         text=text,
@@ -621,7 +738,7 @@ def _to_row(item: _Item, section: Section) -> Row:
         bbox=item.first.bbox,
         section=section.heading,
         section_kind=section.kind,
-        agency_hint=item.agency,
+        agency_hint=agency,
     )
 
 

@@ -300,12 +300,7 @@ def _grid_rows(tables: list[Table], section: Section) -> list[Row]:
                     agency = cells[columns.agency]
                 elif row[columns.agency] is not None and not cells[columns.agency] and rid:
                     agency = None
-            # The first row on a new page may be the tail of the last row of the page
-            # before: no number of its own where rows are numbered, or a lower-case start.
-            continuation = bool(rows) and first_data and t_index > 0 and (
-                not rid if columns.id is not None
-                else text[:1].islower() or (numbered >= 2 and _no_marker(text))
-            )
+            continuation = _is_tail(rows, columns, cells, rid, first_data and t_index > 0, numbered)
             first_data = False
             if continuation and text:
                 prev = rows[-1]
@@ -353,6 +348,23 @@ def _repair_misread_ids(rows: list[Row]) -> list[Row]:
         if candidate.id and fits_between(before, candidate.id, after):
             out[i] = replace(row, id=candidate.id)
     return out
+
+
+def _is_tail(rows: list[Row], columns: Columns, cells: list[str], rid: str | None, page_top: bool,
+             numbered: int) -> bool:
+    """Is this table row the rest of the recommendation in the row before it?"""
+    if not rows:
+        return False
+    text = cells[columns.text]
+    if page_top and (not rid if columns.id is not None
+                     else text[:1].islower() or (numbered >= 2 and _no_marker(text))):
+        # The first row on a new page may be the tail of the last row of the page
+        # before: no number of its own where rows are numbered, or a lower-case start.
+        return True
+    # a numbered table's row with no number and no agency of its own: the recommendation
+    # above went on in a second row (or a paragraph typed as a row of its own)
+    return (columns.id is not None and not rid and bool(rows[-1].id)
+            and (columns.agency is None or not cells[columns.agency]))
 
 
 def _is_group_row(row: tuple[TableCell | None, ...], cells: list[str], columns: Columns, table: Table) -> bool:
