@@ -486,9 +486,20 @@ def _agency_looks(lines: list[Line], markers: list[Marker | None], body: float) 
     looks = set()
     for i, (line, mk) in enumerate(zip(lines, markers)):
         if (line.bold or line.size >= body + 0.9) and _is_subheading(line, mk, body, lines, i) \
-                and _agency_named_by(line.text.strip()):
+                and _names_an_agency(line.text.strip()):
             looks.add((round(line.size, 1), line.bold))
     return frozenset(looks)
+
+
+def _names_an_agency(text: str) -> bool:
+    """A subheading that is an agency's name: capitalised and ending in an agency word
+    ("Kent Police", "Recommendations for the Probation Service"), not a theme that
+    merely contains one ("Simplified service delivery")."""
+    name = _agency_named_by(text)
+    if not name:
+        return False
+    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    return _could_be_a_name(name) and _ends_in_agency_word(name)
 
 
 def _is_preamble(text: str) -> bool:
@@ -656,7 +667,7 @@ def _could_be_a_name(text: str) -> bool:
     words = text.rstrip(":").split()
     return 1 <= len(words) <= 8 and not text.rstrip().endswith((".", ";", ",")) and all(
         w[:1].isupper() or w[:1] in "(&" or w.lower() in ("and", "of", "for", "the", "in", "on")
-        for w in words)
+        for w in words) and words[-1].lower() not in ("and", "of", "for", "the", "in", "on")  # "Detection of"
 
 
 def _ends_in_agency_word(name: str) -> bool:
@@ -693,9 +704,12 @@ def _ends_item(item: _Item, line: Line, item_x: float | None, scheme: str | None
         # Bullets often carry no closing full stop; what ends the list is a paragraph
         # back at the bullets' own margin after a gap, when their lines hang further right,
         # or any line left of the bullets (when wrapped lines do not run back under them).
-        if line.x0 < item_x - 8 and (item.cont_x is None or item.cont_x > item_x - 2):
+        # The margin is this bullet's own: one section can hold lists set at different
+        # indents (a summary's list and the chapter's, a figure's).
+        bullet_x = item.first.x0
+        if line.x0 < bullet_x - 8 and (item.cont_x is None or item.cont_x > bullet_x - 2):
             return True
-        return _leaves_hanging_list(item, line, item_x)
+        return _leaves_hanging_list(item, line, bullet_x)
     last = item.parts[-1].rstrip()
     if not (last.endswith((".", ";", ")")) or not last):
         return False
