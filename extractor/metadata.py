@@ -354,7 +354,9 @@ def _csp_in(flat: str) -> str | None:
     previous = ""
     for line in flat.splitlines():
         has_partnership = "Partnership" in line or "Board" in line
-        if has_partnership and _GENERIC_START.match(line) and (area := _trailing_area(previous)):
+        if has_partnership and previous.endswith(_WRAPPED_NAME_HEADS) and _NAME_TAIL.match(line):
+            line = f"{previous} {line}"  # "Lancaster Community Safety" / "Partnership"
+        elif has_partnership and _GENERIC_START.match(line) and (area := _trailing_area(previous)):
             line = f"{area} {line}"
         previous = line
         # substring tests first: the patterns need one of these words
@@ -380,6 +382,12 @@ def _csp_in(flat: str) -> str | None:
     if not votes:
         return Counter(other).most_common(1)[0][0] if other else None
     return min(votes, key=lambda n: (not _CSP_LIKE.search(n), -votes[n], first[n]))
+
+
+# A name wrapped just before its last word: the line ends "… Community Safety", the
+# next begins "Partnership".
+_WRAPPED_NAME_HEADS = ("Community Safety", "Safer Communities", "Safer Stronger Communities")
+_NAME_TAIL = re.compile(r"(?:Partnerships?|Board)\b")
 
 
 def _joint_start(line: str, match: re.Match[str]) -> str:

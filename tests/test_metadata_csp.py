@@ -21,6 +21,9 @@ from extractor.metadata import find_csp
         ("Community Safety Partnership for the London Borough of Eastvale", "Eastvale Community Safety Partnership"),
         ("Community Safety Partnership for Eastvale", "Eastvale Community Safety Partnership"),
         ("Safer Eastvale Partnership", "Safer Eastvale Partnership"),
+        # a cover name wrapped before its last word
+        ("Overview Report\nLancaster Community Safety\nPartnership\nMarch 2021", "Lancaster Community Safety Partnership"),
+        ("Eastvale Safer Communities\nBoard", "Eastvale Safer Communities Board"),
         # area-last forms: a sentence's full stop, a plural, a label's colon, a council's name
         ("The review was commissioned by Safer Eastvale, the Community Safety Partnership for Eastvale.",
          "Eastvale Community Safety Partnership"),
