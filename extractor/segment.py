@@ -257,8 +257,30 @@ def segment_lines(lines: list[Line], section: Section, *, paragraphs: bool = Tru
             walk.subheading(line, wraps=tail)
         else:
             walk.continue_item(line, mk)
-    rows = [_to_row(item, section) for item in walk.items if join_lines(item.parts)]
+    items = _without_trailing_notes([item for item in walk.items if join_lines(item.parts)])
+    rows = [_to_row(item, section) for item in items]
     return [r for r in rows if not _is_preamble(r.text) and not _is_closing(r.text)]
+
+
+def _without_trailing_notes(items: list[_Item]) -> list[_Item]:
+    """Drop a numbered list of notes or sources printed after the recommendations.
+
+    "1 Home Office statutory guidance …, 2016." in small print closes some chapters: a
+    run of items at the end, set clearly smaller than the recommendations, that asks
+    nothing of anyone, after items that do. Sub-points in a smaller font stay: they are
+    part of their recommendation, not items of their own.
+    """
+    sized = [item.size for item in items if item.size]
+    if len(items) < 3 or not sized:
+        return items
+    usual = sorted(sized)[len(sized) // 2]
+    end = len(items)
+    while end > 0 and items[end - 1].size and items[end - 1].size <= usual - 0.8 \
+            and not _DIRECTIVE.search(join_lines(items[end - 1].parts)):
+        end -= 1
+    if end == len(items) or not any(_DIRECTIVE.search(join_lines(item.parts)) for item in items[:end]):
+        return items
+    return items[:end]
 
 
 def _repair_misread(lines: list[Line], markers: list[Marker | None]) -> list[Marker | None]:

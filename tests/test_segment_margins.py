@@ -35,3 +35,20 @@ def test_theme_subheadings_are_not_agency_names() -> None:
     assert _names_an_agency("Kent Police") and _names_an_agency("Recommendations for the Probation Service")
     assert not _names_an_agency("Simplified service delivery")
     assert _could_be_a_name("Change Grow Live") and not _could_be_a_name("Detection of")
+
+
+def test_a_small_print_list_of_sources_after_the_recommendations_is_not_rows() -> None:
+    big = [
+        "1. Northshire Police should review its guidance on voluntary interviews.",
+        "2. The trust should offer every patient who discloses abuse a referral to the IDVA.",
+        "3. The partnership should seek assurance that partners have a workplace policy.",
+    ]
+    small = ["1. Home Office statutory guidance for domestic homicide reviews, 2016, section 4.",
+             "2. Home Office statutory guidance for domestic homicide reviews, 2016, section 5."]
+    lines = [_line(t, 1, 72, 100 + 30 * i, size=11.0) for i, t in enumerate(big)]
+    lines += [_line(t, 1, 72, 220 + 14 * i, size=8.0) for i, t in enumerate(small)]
+    rows = segment_lines(lines, SECTION)
+    assert [r.id for r in rows] == ["1", "2", "3"]
+    # set in the same size, the same lines are rows: size alone does not make notes
+    same = [_line(t, 1, 72, 100 + 30 * i, size=11.0) for i, t in enumerate(big + small)]
+    assert len(segment_lines(same, SECTION)) == 5
